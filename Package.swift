@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "framegrab",
+    products: [
+        .library(name: "FrameGrab", targets: ["FrameGrab"]),
+        .executable(name: "framegrab", targets: ["framegrab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // FFmpeg 5.1 (Debian 12): libavformat, libavcodec, libswscale, libavutil.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
+        // libpng 1.6.
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // Small C functions around libpng's setjmp/longjmp error handling, so no jump crosses Swift frames.
+        .target(name: "PNGCodec", dependencies: ["CPNG"]),
+        .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec"]),
+        .executableTarget(
+            name: "framegrab",
+            dependencies: [
+                "FrameGrab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab"]),
+        .testTarget(name: "framegrabTests", dependencies: ["FrameGrab"]),
+    ]
+)

@@ -1,0 +1,37 @@
+#ifndef FRAMEGRAB_CFFMPEG_SHIM_H
+#define FRAMEGRAB_CFFMPEG_SHIM_H
+
+#include <errno.h>
+#include <libavformat/avformat.h>
+#include <libavcodec/avcodec.h>
+#include <libswscale/swscale.h>
+#include <libavutil/avutil.h>
+#include <libavutil/display.h>
+#include <libavutil/error.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/log.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/rational.h>
+#include <libavutil/mathematics.h>
+
+// Function-like macros that Swift cannot import, re-exported as static inline functions.
+
+static inline int fg_averror(int posix_errno) { return AVERROR(posix_errno); }
+static inline int fg_averror_eof(void) { return AVERROR_EOF; }
+static inline int fg_averror_eagain(void) { return AVERROR(EAGAIN); }
+static inline int fg_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
+static inline int fg_averror_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
+static inline int fg_averror_stream_not_found(void) { return AVERROR_STREAM_NOT_FOUND; }
+static inline int64_t fg_nopts_value(void) { return AV_NOPTS_VALUE; }
+static inline AVRational fg_time_base_q(void) { return AV_TIME_BASE_Q; }
+
+/// Reads the stream's display matrix side data, if any, into `matrix`. Returns 1 when present.
+static inline int fg_stream_display_matrix(const AVStream *stream, int32_t matrix[9]) {
+    size_t size = 0;
+    const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    if (data == NULL || size < 9 * sizeof(int32_t)) return 0;
+    for (int i = 0; i < 9; i++) matrix[i] = ((const int32_t *)data)[i];
+    return 1;
+}
+
+#endif

@@ -1,0 +1,113 @@
+import Synchronization
+
+/// Makes still images of a video at requested times, like AVFoundation's `AVAssetImageGenerator`.
+///
+/// ```swift
+/// let generator = AssetImageGenerator(asset: try MediaAsset(path: "movie.mp4"))
+/// generator.maximumSize = PixelSize(width: 640, height: 0)
+/// for await result in generator.images(for: [MediaTime(seconds: 12.5), MediaTime(seconds: 50)]) {
+///     switch result {
+///     case .success(let requested, let image, let actual): try image.writePNG(to: ...)
+///     case .failure(let requested, let error): print(error)
+///     }
+/// }
+/// ```
+///
+/// Unlike AVFoundation, both tolerances default to zero: the image is the frame on screen at the requested
+/// time. Wider tolerances let the generator return a keyframe inside the window instead, which is faster.
+public final class AssetImageGenerator: Sendable {
+    public let asset: MediaAsset
+
+    struct Configuration: Sendable {
+        var toleranceBefore = MediaTime.zero
+        var toleranceAfter = MediaTime.zero
+        var maximumSize = PixelSize.zero
+        var appliesPreferredTrackTransform = true
+        var apertureMode = ApertureMode.productionAperture
+        var decoderThreadCount = 0
+    }
+
+    private let configuration = Mutex(Configuration())
+    /// Bumped by `cancelAllImageGeneration()`; a run started before the bump ends its pending requests.
+    private let cancellations = Atomic<Int>(0)
+
+    public init(asset: MediaAsset) {
+        self.asset = asset
+    }
+
+    /// How far before the requested time the image may be (zero, the default, means exactly; `.positiveInfinity`
+    /// means any earlier frame). Negative or invalid values count as zero.
+    public var requestedTimeToleranceBefore: MediaTime {
+        get { configuration.withLock { $0.toleranceBefore } }
+        set { configuration.withLock { $0.toleranceBefore = Self.validTolerance(newValue) } }
+    }
+
+    /// How far after the requested time the image may be. See `requestedTimeToleranceBefore`.
+    public var requestedTimeToleranceAfter: MediaTime {
+        get { configuration.withLock { $0.toleranceAfter } }
+        set { configuration.withLock { $0.toleranceAfter = Self.validTolerance(newValue) } }
+    }
+
+    /// The largest image wanted: images are scaled down to fit inside it, keeping their shape, and never
+    /// scaled up. A zero dimension is unconstrained; `.zero` (the default) keeps the display size.
+    public var maximumSize: PixelSize {
+        get { configuration.withLock { $0.maximumSize } }
+        set { configuration.withLock { $0.maximumSize = PixelSize(width: max(0, newValue.width), height: max(0, newValue.height)) } }
+    }
+
+    /// Whether images are turned upright by the stream's display matrix. True by default (unlike AVFoundation,
+    /// whose default of false gives sideways phone videos).
+    public var appliesPreferredTrackTransform: Bool {
+        get { configuration.withLock { $0.appliesPreferredTrackTransform } }
+        set { configuration.withLock { $0.appliesPreferredTrackTransform = newValue } }
+    }
+
+    /// Whether pixels are made square (`.productionAperture`, the default) or kept as stored.
+    public var apertureMode: ApertureMode {
+        get { configuration.withLock { $0.apertureMode } }
+        set { configuration.withLock { $0.apertureMode = newValue } }
+    }
+
+    /// Threads the decoder may use; 0 (the default) lets FFmpeg choose from the number of cores.
+    public var decoderThreadCount: Int {
+        get { configuration.withLock { $0.decoderThreadCount } }
+        set { configuration.withLock { $0.decoderThreadCount = max(0, newValue) } }
+    }
+
+    /// Images for `times`, as an asynchronous sequence that yields each result as soon as it is ready.
+    /// Requests are answered in timeline order, not in the order given.
+    public func images(for times: [MediaTime]) -> Images {
+        Images(results: results(for: times))
+    }
+
+    /// Like `images(for:)`, with each result saying which request (by position in `times`) it answers and
+    /// whether the image is a keyframe.
+    public func results(for times: [MediaTime]) -> Results {
+        Results(generator: self, times: times, configuration: configuration.withLock { $0 },
+                cancellationMark: cancellations.load(ordering: .acquiring))
+    }
+
+    /// One image, as AVFoundation's `image(at:)`.
+    public func image(at time: MediaTime) async throws(FrameGrabError) -> (image: FrameImage, actualTime: MediaTime) {
+        for await result in results(for: [time]) {
+            switch result.outcome {
+            case .success(let generated): return (generated.image, generated.actualTime)
+            case .failure(let error): throw error
+            }
+        }
+        throw FrameGrabError(.cancelled, "\(asset.path) at \(time): cancelled", path: asset.path, requestedTime: time)
+    }
+
+    /// Ends every run in progress: their pending requests end as failures with the `cancelled` code.
+    public func cancelAllImageGeneration() {
+        cancellations.add(1, ordering: .releasing)
+    }
+
+    func isCancelled(since mark: Int) -> Bool {
+        cancellations.load(ordering: .acquiring) != mark
+    }
+
+    private static func validTolerance(_ time: MediaTime) -> MediaTime {
+        time.isValid && time > .zero ? time : .zero
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Writes files so that the final name only ever holds a complete file.
+public enum AtomicFile {
+    /// A failed write, with the system's reason (for example "No space left on device").
+    public struct WriteError: Error, Sendable, CustomStringConvertible {
+        public let path: String
+        public let errno: Int32
+        public let operation: String
+        public var reason: String { String(cString: strerror(errno)) }
+        public var description: String { "\(path): \(operation) failed: \(reason)" }
+    }
+
+    /// The process's umask, read once, so that files get the permissions a plain `open` would give them.
+    private static let creationMask: mode_t = {
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }()
+
+    /// Writes `bytes` to a temporary file beside `path`, flushes it, and renames it to `path`.
+    /// The temporary file is removed if anything fails.
+    public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var template = Array((folder + "/." + url.lastPathComponent + ".XXXXXX.part").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
+        if fd < 0 { throw WriteError(path: path, errno: errno, operation: "creating a temporary file") }
+        let temporary = String(cBuffer: template)
+        var failure: WriteError?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = WriteError(path: path, errno: errno, operation: "writing")
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fchmod(fd, 0o666 & ~creationMask) != 0 { failure = WriteError(path: path, errno: errno, operation: "setting permissions") }
+        if close(fd) != 0, failure == nil { failure = WriteError(path: path, errno: errno, operation: "closing") }
+        if failure == nil, rename(temporary, path) != 0 { failure = WriteError(path: path, errno: errno, operation: "renaming into place") }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+    }
+}

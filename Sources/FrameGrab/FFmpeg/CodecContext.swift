@@ -1,0 +1,60 @@
+import CFFmpeg
+
+/// Owns one decoder (`AVCodecContext`) set up for a stream.
+final class CodecContext {
+    let pointer: UnsafeMutablePointer<AVCodecContext>
+
+    /// Thrown when FFmpeg has no decoder for the stream's codec.
+    struct DecoderNotFound: Error { let codecName: String }
+
+    init(stream: UnsafeMutablePointer<AVStream>, threads: Int) throws {
+        let parameters = stream.pointee.codecpar!
+        guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
+            throw DecoderNotFound(codecName: String(cString: avcodec_get_name(parameters.pointee.codec_id)))
+        }
+        guard let context = avcodec_alloc_context3(codec) else {
+            throw FFmpegError(call: "avcodec_alloc_context3", code: fg_averror(ENOMEM))
+        }
+        pointer = context
+        try check(avcodec_parameters_to_context(context, parameters), "avcodec_parameters_to_context")
+        context.pointee.pkt_timebase = stream.pointee.time_base
+        context.pointee.thread_count = Int32(threads)
+        context.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        try check(avcodec_open2(context, codec, nil), "avcodec_open2")
+    }
+
+    deinit {
+        var context: UnsafeMutablePointer<AVCodecContext>? = pointer
+        avcodec_free_context(&context)
+    }
+
+    /// Which frames the decoder may skip (`AVDISCARD_DEFAULT` decodes everything).
+    var skipFrame: AVDiscard {
+        get { pointer.pointee.skip_frame }
+        set { pointer.pointee.skip_frame = newValue }
+    }
+
+    /// Sends a packet (or, with nil, the end of the stream). Returns false when the decoder must
+    /// give out frames before it accepts more input.
+    func send(_ packet: Packet?) throws(FFmpegError) -> Bool {
+        let result = avcodec_send_packet(pointer, packet?.pointer)
+        if result == fg_averror_eagain() { return false }
+        if result == fg_averror_eof() { return true }
+        try check(result, "avcodec_send_packet")
+        return true
+    }
+
+    enum Output { case frame, needsInput, endOfStream }
+
+    /// Takes the next decoded frame, if one is ready.
+    func receive(into frame: Frame) throws(FFmpegError) -> Output {
+        let result = avcodec_receive_frame(pointer, frame.pointer)
+        if result == fg_averror_eagain() { return .needsInput }
+        if result == fg_averror_eof() { return .endOfStream }
+        try check(result, "avcodec_receive_frame")
+        return .frame
+    }
+
+    /// Forgets everything buffered, as after a seek.
+    func flush() { avcodec_flush_buffers(pointer) }
+}

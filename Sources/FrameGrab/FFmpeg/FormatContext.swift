@@ -1,0 +1,73 @@
+import CFFmpeg
+
+/// Owns one demuxer (`AVFormatContext`) opened on a file.
+final class FormatContext {
+    let pointer: UnsafeMutablePointer<AVFormatContext>
+
+    /// Opens `path` and reads enough of it to know its streams.
+    init(path: String) throws(FFmpegError) {
+        var context: UnsafeMutablePointer<AVFormatContext>? = nil
+        try check(avformat_open_input(&context, path, nil, nil), "avformat_open_input")
+        guard let context else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
+        pointer = context
+        try check(avformat_find_stream_info(context, nil), "avformat_find_stream_info")
+    }
+
+    deinit {
+        var context: UnsafeMutablePointer<AVFormatContext>? = pointer
+        avformat_close_input(&context)
+    }
+
+    var streamCount: Int { Int(pointer.pointee.nb_streams) }
+
+    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> {
+        pointer.pointee.streams[index]!
+    }
+
+    var formatName: String { String(cString: pointer.pointee.iformat.pointee.name) }
+
+    /// Container start time in microseconds (`AV_TIME_BASE`), if known.
+    var startTime: Int64? {
+        pointer.pointee.start_time == fg_nopts_value() ? nil : pointer.pointee.start_time
+    }
+
+    /// Container duration in microseconds, if known.
+    var duration: Int64? {
+        pointer.pointee.duration == fg_nopts_value() || pointer.pointee.duration <= 0 ? nil : pointer.pointee.duration
+    }
+
+    /// Reads the next packet. Returns false at the end of the file.
+    func read(into packet: Packet) throws(FFmpegError) -> Bool {
+        packet.unref()
+        let result = av_read_frame(pointer, packet.pointer)
+        if result == fg_averror_eof() { return false }
+        try check(result, "av_read_frame")
+        return true
+    }
+
+    /// Seeks so that the next packets of `streamIndex` start at a keyframe whose timestamp is at or before
+    /// `timestamp` (in that stream's time base).
+    func seek(stream streamIndex: Int32, to timestamp: Int64) throws(FFmpegError) {
+        try check(avformat_seek_file(pointer, streamIndex, Int64.min, timestamp, timestamp, 0), "avformat_seek_file")
+    }
+
+    /// Seeks to the very start of the file.
+    func seekToStart(stream streamIndex: Int32) throws(FFmpegError) {
+        if avformat_seek_file(pointer, streamIndex, Int64.min, Int64.min, Int64.min, 0) >= 0 { return }
+        try check(av_seek_frame(pointer, streamIndex, Int64.min, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY), "av_seek_frame")
+    }
+
+    /// Keyframe timestamps of a stream from the demuxer's index (empty when the container has none).
+    func indexedKeyframes(stream streamIndex: Int) -> [Int64] {
+        let stream = self.stream(streamIndex)
+        let count = avformat_index_get_entries_count(stream)
+        var keyframes: [Int64] = []
+        keyframes.reserveCapacity(Int(count))
+        for i in 0..<count {
+            guard let entry = avformat_index_get_entry(stream, i) else { continue }
+            if entry.pointee.flags & AVINDEX_KEYFRAME != 0 { keyframes.append(entry.pointee.timestamp) }
+        }
+        keyframes.sort()
+        return keyframes
+    }
+}

@@ -1,0 +1,43 @@
+import CFFmpeg
+
+/// Owns one `AVFrame`.
+final class Frame {
+    let pointer: UnsafeMutablePointer<AVFrame>
+
+    init() {
+        guard let frame = av_frame_alloc() else { fatalError("av_frame_alloc: out of memory") }
+        pointer = frame
+    }
+
+    deinit {
+        var frame: UnsafeMutablePointer<AVFrame>? = pointer
+        av_frame_free(&frame)
+    }
+
+    var width: Int32 { pointer.pointee.width }
+    var height: Int32 { pointer.pointee.height }
+    var pixelFormat: AVPixelFormat { AVPixelFormat(rawValue: pointer.pointee.format) }
+    /// The presentation timestamp FFmpeg trusts most (`best_effort_timestamp`), in the stream's time base.
+    var bestEffortTimestamp: Int64? {
+        let ts = pointer.pointee.best_effort_timestamp
+        return ts == fg_nopts_value() ? nil : ts
+    }
+    /// Duration in the stream's time base, if the container or codec says.
+    var duration: Int64? { pointer.pointee.pkt_duration > 0 ? pointer.pointee.pkt_duration : nil }
+    var isKeyframe: Bool { pointer.pointee.key_frame != 0 }
+    var isInterlaced: Bool { pointer.pointee.interlaced_frame != 0 }
+
+    /// Makes this frame a new reference to `other`'s data.
+    func reference(_ other: Frame) {
+        av_frame_unref(pointer)
+        _ = av_frame_ref(pointer, other.pointer)
+    }
+
+    /// Moves `other`'s data into this frame, leaving `other` empty.
+    func take(_ other: Frame) {
+        av_frame_unref(pointer)
+        av_frame_move_ref(pointer, other.pointer)
+    }
+
+    func unref() { av_frame_unref(pointer) }
+}

@@ -1,0 +1,93 @@
+import CFFmpeg
+
+/// Owns one swscale context, rebuilt when the source or destination geometry changes.
+/// Converts a decoded frame straight to packed RGB or RGBA at its final size, with the frame's own
+/// colour matrix and range set explicitly (swscale would otherwise assume BT.601 limited range).
+final class Scaler {
+    private var context: OpaquePointer?
+
+    deinit { sws_freeContext(context) }
+
+    /// Fixed flags so that the same input always gives the same bytes: bicubic, accurate rounding,
+    /// full chroma interpolation, and swscale's bit-exact mode (no CPU-dependent shortcuts).
+    private static let flags = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP | SWS_BITEXACT
+
+    func convert(_ frame: Frame, width: Int, height: Int, format: FrameImage.PixelFormat) throws(FFmpegError) -> FrameImage {
+        let (sourceFormat, fullRangeFromFormat) = Scaler.normalize(frame.pixelFormat)
+        let destinationFormat: AVPixelFormat = format == .rgba8 ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24
+        context = sws_getCachedContext(context, frame.width, frame.height, sourceFormat,
+                                       Int32(width), Int32(height), destinationFormat,
+                                       Scaler.flags, nil, nil, nil)
+        guard let context else { throw FFmpegError(call: "sws_getCachedContext", code: fg_averror(EINVAL)) }
+
+        let colour = ColourProperties(frame: frame)
+        let fullRange = fullRangeFromFormat || colour.fullRange
+        if Scaler.isYUV(sourceFormat) {
+            let coefficients = sws_getCoefficients(colour.swsColorspace)
+            _ = sws_setColorspaceDetails(context, coefficients, fullRange ? 1 : 0,
+                                         sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+        }
+
+        var image = FrameImage(width: width, height: height, pixelFormat: format)
+        let bytesPerRow = image.bytesPerRow
+        let result: Int32 = image.pixels.withUnsafeMutableBufferPointer { buffer in
+            var destination: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
+            var strides: [Int32] = [Int32(bytesPerRow), 0, 0, 0]
+            return withUnsafePointer(to: &frame.pointer.pointee.data) { dataTuple in
+                withUnsafePointer(to: &frame.pointer.pointee.linesize) { linesizeTuple in
+                    dataTuple.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { data in
+                        linesizeTuple.withMemoryRebound(to: Int32.self, capacity: 8) { linesize in
+                            sws_scale(context, data, linesize, 0, frame.height, &destination, &strides)
+                        }
+                    }
+                }
+            }
+        }
+        try check(result, "sws_scale")
+        return image
+    }
+
+    /// The `yuvj*` formats are the plain YUV formats in full range; swscale wants the plain name
+    /// and the range said separately.
+    static func normalize(_ format: AVPixelFormat) -> (AVPixelFormat, fullRange: Bool) {
+        switch format {
+        case AV_PIX_FMT_YUVJ420P: return (AV_PIX_FMT_YUV420P, true)
+        case AV_PIX_FMT_YUVJ422P: return (AV_PIX_FMT_YUV422P, true)
+        case AV_PIX_FMT_YUVJ444P: return (AV_PIX_FMT_YUV444P, true)
+        case AV_PIX_FMT_YUVJ440P: return (AV_PIX_FMT_YUV440P, true)
+        case AV_PIX_FMT_YUVJ411P: return (AV_PIX_FMT_YUV411P, true)
+        default: return (format, false)
+        }
+    }
+
+    static func isYUV(_ format: AVPixelFormat) -> Bool {
+        guard let descriptor = av_pix_fmt_desc_get(format) else { return false }
+        return descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) == 0 && descriptor.pointee.nb_components >= 3
+    }
+
+    static func hasAlpha(_ format: AVPixelFormat) -> Bool {
+        guard let descriptor = av_pix_fmt_desc_get(format) else { return false }
+        return descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0
+    }
+}
+
+/// The colour matrix and range a frame says it uses, with the usual guesses when it does not say.
+struct ColourProperties {
+    let swsColorspace: Int32
+    let fullRange: Bool
+
+    init(frame: Frame) {
+        let f = frame.pointer.pointee
+        switch f.colorspace {
+        case AVCOL_SPC_BT709: swsColorspace = SWS_CS_ITU709
+        case AVCOL_SPC_BT470BG, AVCOL_SPC_SMPTE170M: swsColorspace = SWS_CS_ITU601
+        case AVCOL_SPC_SMPTE240M: swsColorspace = SWS_CS_SMPTE240M
+        case AVCOL_SPC_FCC: swsColorspace = SWS_CS_FCC
+        case AVCOL_SPC_BT2020_NCL, AVCOL_SPC_BT2020_CL: swsColorspace = SWS_CS_BT2020
+        default:
+            // Unspecified: HD and larger pictures are BT.709 by convention, smaller ones BT.601.
+            swsColorspace = (f.width >= 1280 || f.height > 576) ? SWS_CS_ITU709 : SWS_CS_ITU601
+        }
+        fullRange = f.color_range == AVCOL_RANGE_JPEG
+    }
+}

@@ -1,0 +1,442 @@
+import CFFmpeg
+
+/// The decode loop for one generator run: owns the demuxer, decoder and scaler of one file, and answers
+/// "which frame is shown at tick T" for requests taken in timeline order.
+///
+/// It keeps two decoded frames: `shown`, whose display interval `[shownPts, shownEnd)` is known because the
+/// frame after it has been decoded, and `lookahead`, the newest decoded frame. A request at T is answered
+/// by `shown` when T falls in its interval; otherwise the decoder moves forward (or seeks, when a keyframe
+/// lies between the current position and T) until it does.
+final class FrameExtractor {
+    struct Settings {
+        var maximumSize: PixelSize
+        var aperture: ApertureMode
+        var appliesOrientation: Bool
+    }
+
+    /// A decoded frame chosen for a request.
+    struct Picture {
+        let image: FrameImage
+        let pts: Int64
+        let isKeyframe: Bool
+    }
+
+    enum Failure: Error {
+        case beyondEnd(lastFrameEnd: Int64)
+        case decodeFailed(String)
+        case cancelled
+    }
+
+    let path: String
+    let format: FormatContext
+    let codec: CodecContext
+    let streamIndex: Int32
+    let timeBase: AVRational
+    /// Tick of the container's start: requested time 0.
+    let origin: Int64
+    /// Presentation time of the stream's first frame, when the demuxer knows it.
+    let firstPts: Int64?
+    /// Keyframe timestamps from the container's index, in the demuxer's seek domain (DTS for MP4).
+    let keyframes: [Int64]
+    private let settings: Settings
+    private let track: VideoTrack
+    private let isCancelled: () -> Bool
+
+    private let packet = Packet()
+    private let decoded = Frame()
+    private let lookahead = Frame()
+    private var lookaheadPts: Int64?
+    private var lookaheadIsFirst = false
+    private let shown = Frame()
+    private var shownRange: Range<Int64>?
+    private var inputEnded = false
+    private var decoderEnded = false
+    private var pendingPacket = false
+    /// The last converted picture, reused when several requests land on the same frame.
+    private var lastPicture: Picture?
+    private let scaler = Scaler()
+
+    /// Largest gap seen between keyframes, to decide when to seek in files without an index.
+    private var largestKeyframeGap: Int64?
+    private var lastKeyframePts: Int64?
+    /// Largest PTS − DTS seen on keyframe packets: how far an index of DTS values runs ahead of presentation.
+    private var keyframeDelay: Int64 = 0
+    /// DTS of the first packet read after the latest seek.
+    private var firstDtsAfterSeek: Int64?
+    private var lastFrameDuration: Int64 = 0
+    private var readError: FFmpegError?
+
+    init(asset: MediaAsset, settings: Settings, threads: Int, isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
+        path = asset.path
+        track = asset.videoTrack
+        self.settings = settings
+        self.isCancelled = isCancelled
+        guard track.isDecodable else {
+            throw FrameGrabError(.unsupportedCodec, "\(asset.path): no decoder for the \(track.codecName) codec in this FFmpeg", path: asset.path)
+        }
+        format = try asset.takeDemuxer()
+        streamIndex = Int32(track.streamIndex)
+        let stream = format.stream(track.streamIndex)
+        timeBase = stream.pointee.time_base
+        do {
+            codec = try CodecContext(stream: stream, threads: threads)
+        } catch let error as CodecContext.DecoderNotFound {
+            throw FrameGrabError(.unsupportedCodec, "\(asset.path): no decoder for the \(error.codecName) codec in this FFmpeg", path: asset.path)
+        } catch {
+            throw FrameGrabError(.decodeFailed, "\(asset.path): cannot open the \(track.codecName) decoder (\(error))", path: asset.path)
+        }
+        let streamStart = stream.pointee.start_time == fg_nopts_value() ? nil : stream.pointee.start_time
+        firstPts = streamStart
+        if let start = format.startTime {
+            // The container start converted to stream ticks; when it is the stream's own start to within
+            // a microsecond, use the stream's exact value so frame 0 sits exactly at time 0.
+            let ticks = av_rescale_q_rnd(start, fg_time_base_q(), timeBase, AV_ROUND_NEAR_INF)
+            if let streamStart, abs(MediaTime(ticks: streamStart - ticks, timeBase: timeBase).seconds) <= 1e-6 {
+                origin = streamStart
+            } else {
+                origin = ticks
+            }
+        } else {
+            origin = streamStart ?? 0
+        }
+        keyframes = format.indexedKeyframes(stream: track.streamIndex)
+        lastFrameDuration = Self.nominalFrameDuration(stream: stream)
+    }
+
+    /// Ticks of one frame at the stream's stated rate (1 when unknown).
+    private static func nominalFrameDuration(stream: UnsafeMutablePointer<AVStream>) -> Int64 {
+        let rate = stream.pointee.avg_frame_rate.num > 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
+        guard rate.num > 0, rate.den > 0 else { return 1 }
+        return max(1, av_rescale_q(1, AVRational(num: rate.den, den: rate.num), stream.pointee.time_base))
+    }
+
+    // MARK: Times
+
+    /// A requested time on the stream's tick scale: ticks are counted from the container start, and a frame
+    /// at tick p is shown at T when p ≤ T, so the conversion rounds down.
+    func tick(for time: MediaTime) -> Int64 {
+        let relative = time.ticks(in: timeBase)
+        if relative == Int64.max || relative == Int64.min { return relative }
+        return relative.saturatingAdd(origin)
+    }
+
+    /// A stream tick as a time on the requested-time scale.
+    func time(forTick tick: Int64) -> MediaTime {
+        MediaTime(ticks: tick - origin, timeBase: timeBase)
+    }
+
+    // MARK: Answering requests
+
+    /// The frame shown at `target`, or, when a keyframe is shown somewhere in `lower...upper`, the keyframe
+    /// nearest to `target` (the window bounds may be `Int64.min` / `Int64.max` for unbounded).
+    func picture(at target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture {
+        if lower < target || upper > target {
+            if let keyframe = try keyframe(near: target, lower: lower, upper: upper) { return keyframe }
+        }
+        return try exactPicture(at: target)
+    }
+
+    private func exactPicture(at target: Int64) throws(Failure) -> Picture {
+        let target = max(target, firstPts ?? Int64.min)
+        var steps = 0, seeks = 0
+        while true {
+            try checkCancelled()
+            steps += 1
+            if let range = shownRange, range.contains(target) { return try picture(from: shown, pts: range.lowerBound) }
+            if let pts = lookaheadPts, pts <= target {
+                if seeks < 3, shouldSeek(from: pts, to: target) {
+                    seeks += 1
+                    try seek(before: target)
+                    continue
+                }
+                if try decodeNext() {
+                    try advance()
+                    continue
+                }
+                // End of the stream: the newest frame is the last one, shown for its duration.
+                let end = pts + frameDuration(lookahead)
+                if target < end {
+                    shown.take(lookahead)
+                    shownRange = pts..<end
+                    lookaheadPts = nil
+                    return try picture(from: shown, pts: pts)
+                }
+                if let readError, readError.isInvalidData || readError.posixErrno != nil {
+                    throw .decodeFailed("the file is damaged or cut short after \(formatSeconds(time(forTick: end))) (\(readError.message))")
+                }
+                throw .beyondEnd(lastFrameEnd: end)
+            }
+            if let pts = lookaheadPts, lookaheadIsFirst, target < pts {
+                // Before the first frame: the first frame is what is on screen.
+                return try picture(from: lookahead, pts: pts)
+            }
+            try seek(before: target)
+            if steps > 10_000 { throw .decodeFailed("could not reach the requested time (timestamps out of order?)") }
+        }
+    }
+
+    /// A keyframe shown inside the window, if one can be found cheaply; nil means "go exact".
+    private func keyframe(near target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture? {
+        func acceptable(_ pts: Int64) -> Bool { pts >= lower && pts <= upper }
+        // Already decoded?
+        if let range = shownRange, shown.isKeyframe, range.lowerBound <= upper, range.upperBound > lower {
+            return try picture(from: shown, pts: range.lowerBound)
+        }
+        if let pts = lookaheadPts, lookahead.isKeyframe, acceptable(pts) {
+            return try picture(from: lookahead, pts: pts)
+        }
+        if !keyframes.isEmpty {
+            // Index timestamps may be decode times, up to `keyframeDelay` ahead of presentation.
+            let candidates = keyframes.filter { $0 >= lower.saturatingSubtract(keyframeDelay) && $0 <= upper }
+            func distance(_ k: Int64) -> UInt64 { (k + keyframeDelay).saturatingSubtract(target).magnitude }
+            guard let best = candidates.min(by: { distance($0) < distance($1) }) else {
+                return nil
+            }
+            try seek(exactlyTo: best)
+        } else {
+            // No index: land on the last keyframe at or before the end of the window (or T when unbounded).
+            try seek(exactlyTo: upper == Int64.max ? target : upper)
+        }
+        guard let pts = lookaheadPts, lookahead.isKeyframe || !lookaheadIsMidStream else { return nil }
+        if acceptable(pts) { return try picture(from: lookahead, pts: pts) }
+        if pts < lower {
+            // Shown at the window's start if the next frame comes after it.
+            if try decodeNext() {
+                try advance()
+                if let range = shownRange, range.upperBound > lower { return try picture(from: shown, pts: range.lowerBound) }
+            }
+        }
+        return nil
+    }
+
+    /// True unless the newest frame was the first one decoded after a seek (which is always a keyframe
+    /// or a recovery point, whatever its flag says).
+    private var lookaheadIsMidStream = true
+
+    /// Moves `lookahead` to `shown` (its interval now ends at the new frame) and `decoded` to `lookahead`.
+    private func advance() throws(Failure) {
+        guard let newPts = decoded.bestEffortTimestamp.map({ $0 }) ?? lookaheadPts.map({ $0 + lastFrameDuration }) else {
+            throw .decodeFailed("decoded frames carry no timestamps")
+        }
+        if let pts = lookaheadPts, newPts > pts {
+            shown.take(lookahead)
+            shownRange = pts..<newPts
+            lastFrameDuration = newPts - pts
+        } else if let pts = lookaheadPts, newPts <= pts {
+            // A frame that does not move time forward replaces the one with the same time.
+            decoded.unref()
+            return
+        }
+        lookahead.take(decoded)
+        lookaheadPts = newPts
+        lookaheadIsFirst = false
+        lookaheadIsMidStream = true
+        noteKeyframe(lookahead, pts: newPts)
+    }
+
+    private func noteKeyframe(_ frame: Frame, pts: Int64) {
+        guard frame.isKeyframe else { return }
+        if let last = lastKeyframePts, pts > last {
+            largestKeyframeGap = max(largestKeyframeGap ?? 0, pts - last)
+        }
+        lastKeyframePts = pts
+    }
+
+    private func frameDuration(_ frame: Frame) -> Int64 {
+        frame.duration ?? lastFrameDuration
+    }
+
+    /// Whether seeking reaches `target` with less decoding than going forward from `position`:
+    /// true when a keyframe lies after the current position and at or before the target.
+    private func shouldSeek(from position: Int64, to target: Int64) -> Bool {
+        if !keyframes.isEmpty {
+            // The last keyframe whose presentation time is at or before the target.
+            var low = 0, high = keyframes.count
+            while low < high {
+                let mid = (low + high) / 2
+                if keyframes[mid] + keyframeDelay <= target { low = mid + 1 } else { high = mid }
+            }
+            guard low > 0 else { return false }
+            return keyframes[low - 1] > position
+        }
+        // No index: the keyframe spacing seen so far tells how far apart seek points are.
+        guard let gap = largestKeyframeGap else { return target.saturatingSubtract(position) > secondsToTicks(10) }
+        return target.saturatingSubtract(position) > gap.saturatingAdd(gap)
+    }
+
+    private func secondsToTicks(_ seconds: Int64) -> Int64 {
+        av_rescale_q(seconds, AVRational(num: 1, den: 1), timeBase)
+    }
+
+    // MARK: Seeking
+
+    /// Seeks to the last seek point at or before `target` and decodes its first frame into `lookahead`,
+    /// stepping further back while that frame is still after `target`.
+    private func seek(before target: Int64) throws(Failure) {
+        var seekTarget = target
+        var backoff = secondsToTicks(1)
+        for _ in 0..<24 {
+            let fromStart = firstPts.map { seekTarget <= $0 } ?? false
+            try seek(exactlyTo: fromStart ? nil : seekTarget)
+            guard let pts = lookaheadPts else {
+                if fromStart { throw .decodeFailed("no frame could be decoded") }
+                seekTarget = seekTarget.saturatingSubtract(backoff)
+                backoff = backoff.saturatingAdd(backoff)
+                continue
+            }
+            if pts <= target || lookaheadIsFirst { return }
+            seekTarget = min(seekTarget.saturatingSubtract(backoff), (firstDtsAfterSeek ?? seekTarget).saturatingSubtract(1))
+            backoff = backoff.saturatingAdd(backoff)
+        }
+        try seek(exactlyTo: nil)
+        if lookaheadPts == nil { throw .decodeFailed("no frame could be decoded") }
+    }
+
+    /// Seeks to the seek point at or before `timestamp` (the start of the file for nil) and decodes the
+    /// first frame into `lookahead` (left empty at the end of the stream).
+    private func seek(exactlyTo timestamp: Int64?) throws(Failure) {
+        do {
+            if let timestamp {
+                do { try format.seek(stream: streamIndex, to: timestamp) } catch { try format.seekToStart(stream: streamIndex) }
+            } else {
+                try format.seekToStart(stream: streamIndex)
+            }
+        } catch {
+            throw .decodeFailed("seeking failed (\(error.message))")
+        }
+        codec.flush()
+        inputEnded = false
+        decoderEnded = false
+        pendingPacket = false
+        readError = nil
+        shownRange = nil
+        shown.unref()
+        lookahead.unref()
+        lookaheadPts = nil
+        firstDtsAfterSeek = nil
+        lookaheadIsFirst = timestamp == nil
+        if try decodeNext() {
+            let first = timestamp == nil
+            try advance()
+            lookaheadIsFirst = first
+            lookaheadIsMidStream = false
+        }
+    }
+
+    // MARK: Decoding
+
+    /// Decodes the next frame into `decoded`. Returns false at the end of the stream.
+    private func decodeNext() throws(Failure) -> Bool {
+        var failures = 0
+        while true {
+            try checkCancelled()
+            if decoderEnded { return false }
+            let output: CodecContext.Output
+            do {
+                output = try codec.receive(into: decoded)
+            } catch {
+                failures += 1
+                if failures > 64 { throw .decodeFailed("the decoder keeps failing (\(error.message))") }
+                continue
+            }
+            switch output {
+            case .frame:
+                return true
+            case .endOfStream:
+                decoderEnded = true
+                return false
+            case .needsInput:
+                if inputEnded {
+                    decoderEnded = true
+                    return false
+                }
+                try feed(failures: &failures)
+            }
+        }
+    }
+
+    /// Sends the decoder its next packet of our stream, or the end of the stream.
+    private func feed(failures: inout Int) throws(Failure) {
+        if pendingPacket {
+            pendingPacket = false
+            if !(try sendPacket(failures: &failures)) { pendingPacket = true }
+            return
+        }
+        while true {
+            try checkCancelled()
+            let more: Bool
+            do {
+                more = try format.read(into: packet)
+            } catch {
+                // A read error past the point of no return: treat it as the end, remember why.
+                readError = error
+                more = false
+            }
+            if !more {
+                _ = try? codec.send(nil)
+                inputEnded = true
+                return
+            }
+            guard packet.streamIndex == streamIndex else { continue }
+            if firstDtsAfterSeek == nil { firstDtsAfterSeek = packet.dts ?? packet.pts }
+            if packet.isKeyframe, let pts = packet.pts, let dts = packet.dts, pts > dts {
+                keyframeDelay = max(keyframeDelay, pts - dts)
+            }
+            if !(try sendPacket(failures: &failures)) { pendingPacket = true }
+            return
+        }
+    }
+
+    private func sendPacket(failures: inout Int) throws(Failure) -> Bool {
+        do {
+            return try codec.send(packet)
+        } catch {
+            // A damaged packet: skip it; the decoder recovers at the next keyframe.
+            failures += 1
+            if failures > 64 { throw .decodeFailed("the decoder keeps rejecting the data (\(error.message))") }
+            return true
+        }
+    }
+
+    private func checkCancelled() throws(Failure) {
+        if isCancelled() { throw .cancelled }
+    }
+
+    // MARK: Conversion
+
+    private func picture(from frame: Frame, pts: Int64) throws(Failure) -> Picture {
+        if let last = lastPicture, last.pts == pts { return last }
+        let encoded = PixelSize(width: Int(frame.width), height: Int(frame.height))
+        var sar = frame.pointer.pointee.sample_aspect_ratio
+        if sar.num <= 0 || sar.den <= 0 {
+            sar = AVRational(num: Int32(track.sampleAspectRatio.numerator), den: Int32(track.sampleAspectRatio.denominator))
+        }
+        let orientation = settings.appliesOrientation ? track.orientation : .identity
+        let shown = Geometry.displaySize(encoded: encoded, sampleAspectRatio: (Int(sar.num), Int(sar.den)),
+                                         aperture: settings.aperture, orientation: orientation)
+        let final = Geometry.fit(shown, inside: settings.maximumSize)
+        let scaled = orientation.swapsDimensions ? PixelSize(width: final.height, height: final.width) : final
+        let format: FrameImage.PixelFormat = Scaler.hasAlpha(frame.pixelFormat) ? .rgba8 : .rgb8
+        let image: FrameImage
+        do {
+            image = orientation.apply(to: try scaler.convert(frame, width: scaled.width, height: scaled.height, format: format))
+        } catch {
+            throw .decodeFailed("cannot convert the frame (\(error.message))")
+        }
+        let picture = Picture(image: image, pts: pts, isKeyframe: frame.isKeyframe)
+        lastPicture = picture
+        return picture
+    }
+}
+
+extension Int64 {
+    func saturatingAdd(_ other: Int64) -> Int64 {
+        let (result, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : result
+    }
+
+    func saturatingSubtract(_ other: Int64) -> Int64 {
+        let (result, overflow) = subtractingReportingOverflow(other)
+        return overflow ? (other > 0 ? .min : .max) : result
+    }
+}

@@ -1,0 +1,56 @@
+/// Why an asset could not be opened or a requested image could not be made.
+///
+/// `code` is a stable identifier meant for scripts (it appears in the command's JSON output);
+/// `message` is for people and names the file and, where there is one, the requested time.
+public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        /// The file does not exist.
+        case notFound
+        /// The file exists but may not be read.
+        case permissionDenied
+        /// A folder was given where a file was expected.
+        case isDirectory
+        /// The file is empty.
+        case emptyFile
+        /// FFmpeg does not recognise the contents as a media file, or they are corrupt.
+        case invalidData
+        /// The file has no video stream (audio only, or cover art only).
+        case noVideoStream
+        /// FFmpeg has no decoder for the video codec.
+        case unsupportedCodec
+        /// Decoding failed before the requested frame could be produced.
+        case decodeFailed
+        /// The requested time is at or past the end of the video.
+        case beyondEnd
+        /// The requested time is not a valid time (NaN).
+        case invalidTime
+        /// The image could not be written.
+        case writeFailed
+        /// Generation was cancelled before this request was answered.
+        case cancelled
+        /// Reading the file failed (an I/O error other than the ones above).
+        case readFailed
+    }
+
+    public let code: Code
+    /// A sentence for people, naming the file (and time, where there is one).
+    public let message: String
+    /// The file the error is about.
+    public let path: String?
+    /// The requested time the error is about, for per-request failures.
+    public let requestedTime: MediaTime?
+
+    public init(_ code: Code, _ message: String, path: String? = nil, requestedTime: MediaTime? = nil) {
+        self.code = code
+        self.message = message
+        self.path = path
+        self.requestedTime = requestedTime
+    }
+
+    public var description: String { message }
+
+    /// The same error about another requested time.
+    func at(_ time: MediaTime) -> FrameGrabError {
+        FrameGrabError(code, message, path: path, requestedTime: time)
+    }
+}

@@ -1,0 +1,165 @@
+import CFFmpeg
+import Foundation
+import Synchronization
+
+/// A video file opened with FFmpeg, and what is known about it before decoding anything.
+///
+/// ```swift
+/// let asset = try MediaAsset(path: "movie.mp4")
+/// print(asset.duration.seconds, asset.videoTrack.displaySize)
+/// ```
+public final class MediaAsset: Sendable {
+    public let url: URL
+    /// The path as given, for messages.
+    public let path: String
+    /// FFmpeg's name for the container format (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, `mpegts`, …).
+    public let formatName: String
+    /// Length of the presentation timeline (the container's duration), or `.invalid` when unknown.
+    public let duration: MediaTime
+    /// Where the container's timeline starts. Requested times count from here: time 0 is this instant.
+    public let startTime: MediaTime
+    /// The video stream that images come from.
+    public let videoTrack: VideoTrack
+    /// Every stream in the file, in container order.
+    public let streams: [StreamInfo]
+
+    /// The demuxer opened to read the file's header, handed to the first generator that asks for one
+    /// so that a file is probed once in the common case.
+    private let spareDemuxer: Mutex<DemuxerBox?>
+
+    public convenience init(url: URL) throws(FrameGrabError) {
+        try self.init(path: url.path)
+    }
+
+    public init(path: String) throws(FrameGrabError) {
+        FFmpegLog.applyDefault()
+        self.path = path
+        self.url = URL(fileURLWithPath: path)
+        let format = try MediaAsset.openDemuxer(path: path)
+        formatName = format.formatName
+
+        var streams: [StreamInfo] = []
+        var candidates: [Int] = []
+        for index in 0..<format.streamCount {
+            let stream = format.stream(index)
+            let info = StreamInfo(stream: stream, index: index)
+            streams.append(info)
+            if info.mediaType == .video && stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0 {
+                candidates.append(index)
+            }
+        }
+        self.streams = streams
+        guard let chosen = MediaAsset.defaultVideoStream(candidates, format: format) else {
+            let kinds = streams.map { $0.mediaType.rawValue }
+            let what = kinds.isEmpty ? "no streams at all" : "only " + kinds.joined(separator: ", ") + " stream" + (kinds.count == 1 ? "" : "s")
+            throw FrameGrabError(.noVideoStream, "\(path): no video stream (the file has \(what))", path: path)
+        }
+        let stream = format.stream(chosen)
+        let track = VideoTrack(stream: stream, index: chosen)
+        guard track.encodedSize.width > 0, track.encodedSize.height > 0 else {
+            throw FrameGrabError(.invalidData, "\(path): the video stream has no picture size (corrupt or unsupported data)", path: path)
+        }
+        videoTrack = track
+
+        let start = format.startTime.map { MediaTime(value: $0, timescale: 1_000_000) } ?? .zero
+        startTime = start
+        if let d = format.duration {
+            duration = MediaTime(value: d, timescale: 1_000_000)
+        } else if stream.pointee.duration != fg_nopts_value(), stream.pointee.duration > 0 {
+            duration = MediaTime(ticks: stream.pointee.duration, timeBase: stream.pointee.time_base)
+        } else {
+            duration = .invalid
+        }
+        // Read nothing from the other streams: the demuxer skips their packets.
+        for index in 0..<format.streamCount where index != chosen {
+            format.stream(index).pointee.discard = AVDISCARD_ALL
+        }
+        spareDemuxer = Mutex(DemuxerBox(format))
+    }
+
+    /// The demuxer opened by `init`, the first time it is asked for; a newly opened one afterwards.
+    func takeDemuxer() throws(FrameGrabError) -> FormatContext {
+        if let spare = spareDemuxer.withLock({ box -> FormatContext? in
+            defer { box = nil }
+            return box?.format
+        }) {
+            return spare
+        }
+        let format = try MediaAsset.openDemuxer(path: path)
+        for index in 0..<format.streamCount where index != videoTrack.streamIndex {
+            format.stream(index).pointee.discard = AVDISCARD_ALL
+        }
+        return format
+    }
+
+    private static func openDemuxer(path: String) throws(FrameGrabError) -> FormatContext {
+        try FileCheck.readableFile(path)
+        do {
+            return try FormatContext(path: path)
+        } catch {
+            throw FrameGrabError(opening: path, error)
+        }
+    }
+
+    /// The stream FFmpeg itself would choose, skipping cover art: the default one, else the largest picture.
+    private static func defaultVideoStream(_ candidates: [Int], format: FormatContext) -> Int? {
+        candidates.max { a, b in
+            let sa = format.stream(a).pointee, sb = format.stream(b).pointee
+            let da = sa.disposition & AV_DISPOSITION_DEFAULT != 0, db = sb.disposition & AV_DISPOSITION_DEFAULT != 0
+            if da != db { return !da }
+            let pa = Int(sa.codecpar.pointee.width) * Int(sa.codecpar.pointee.height)
+            let pb = Int(sb.codecpar.pointee.width) * Int(sb.codecpar.pointee.height)
+            if pa != pb { return pa < pb }
+            return a > b
+        }
+    }
+}
+
+/// Lets a demuxer sit in a `Mutex`; it is only ever used by one owner at a time.
+private struct DemuxerBox: @unchecked Sendable {
+    let format: FormatContext
+    init(_ format: FormatContext) { self.format = format }
+}
+
+extension FrameGrabError {
+    /// Turns a failure to open or probe a file into the error a person can act on.
+    init(opening path: String, _ error: FFmpegError) {
+        switch error.posixErrno {
+        case ENOENT: self.init(.notFound, "\(path): no such file", path: path)
+        case EACCES, EPERM: self.init(.permissionDenied, "\(path): permission denied", path: path)
+        case EISDIR: self.init(.isDirectory, "\(path): is a folder, not a video file", path: path)
+        default:
+            if error.isInvalidData || error.code == fg_averror_eof() {
+                self.init(.invalidData, "\(path): not a media file FFmpeg can read (unrecognised or corrupt data)", path: path)
+            } else {
+                self.init(.readFailed, "\(path): cannot read the file (\(error.message))", path: path)
+            }
+        }
+    }
+}
+
+extension MediaTime {
+    /// `ticks` of a stream's time base, exactly.
+    init(ticks: Int64, timeBase: AVRational) {
+        if timeBase.num == 1 {
+            self.init(value: ticks, timescale: timeBase.den)
+        } else {
+            let value = Int128(ticks) * Int128(timeBase.num)
+            self.init(value: Int64(clamping: value), timescale: timeBase.den)
+        }
+    }
+
+    /// This time in ticks of a stream's time base, rounded toward negative infinity.
+    func ticks(in timeBase: AVRational) -> Int64 {
+        switch kind {
+        case .positiveInfinity: return Int64.max
+        case .negativeInfinity, .invalid: return Int64.min
+        case .numeric:
+            let numerator = Int128(value) * Int128(timeBase.den)
+            let denominator = Int128(timescale) * Int128(timeBase.num)
+            var quotient = numerator / denominator
+            if numerator % denominator != 0 && numerator < 0 { quotient -= 1 }
+            return Int64(clamping: quotient)
+        }
+    }
+}

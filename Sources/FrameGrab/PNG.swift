@@ -1,0 +1,134 @@
+import Foundation
+import PNGCodec
+
+/// How PNG files are written.
+public struct PNGOptions: Sendable, Equatable {
+    /// The row filters libpng may choose from.
+    public enum Filter: String, Sendable, CaseIterable {
+        case none, sub, up, average, paeth
+        /// libpng tries every filter per row and keeps the one that looks most compressible.
+        case adaptive
+    }
+
+    /// zlib level, 0 (store) to 9 (smallest).
+    public var compressionLevel: Int
+    public var filter: Filter
+    /// tEXt chunks (keyword, text), written in this order. Nothing else that could vary between runs is written.
+    public var textChunks: [(keyword: String, text: String)]
+
+    public init(compressionLevel: Int = PNGOptions.default.compressionLevel,
+                filter: Filter = PNGOptions.default.filter,
+                textChunks: [(keyword: String, text: String)] = []) {
+        self.compressionLevel = min(9, max(0, compressionLevel))
+        self.filter = filter
+        self.textChunks = textChunks
+    }
+
+    private init(level: Int, filter: Filter) {
+        self.compressionLevel = level
+        self.filter = filter
+        self.textChunks = []
+    }
+
+    /// The default, chosen by measuring size and time on natural video (see README, Performance).
+    public static let `default` = PNGOptions(level: 3, filter: .paeth)
+
+    public static func == (lhs: PNGOptions, rhs: PNGOptions) -> Bool {
+        lhs.compressionLevel == rhs.compressionLevel && lhs.filter == rhs.filter
+            && lhs.textChunks.map(\.keyword) == rhs.textChunks.map(\.keyword)
+            && lhs.textChunks.map(\.text) == rhs.textChunks.map(\.text)
+    }
+
+    var libpngFilters: Int32 {
+        // PNG_FILTER_NONE 0x08, SUB 0x10, UP 0x20, AVG 0x40, PAETH 0x80
+        switch filter {
+        case .none: return 0x08
+        case .sub: return 0x10
+        case .up: return 0x20
+        case .average: return 0x40
+        case .paeth: return 0x80
+        case .adaptive: return 0xF8
+        }
+    }
+}
+
+/// A PNG that could not be encoded or decoded.
+public struct PNGError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+extension FrameImage {
+    /// The image as a PNG file's bytes.
+    public func pngData(options: PNGOptions = .default) throws(PNGError) -> [UInt8] {
+        var buffer = fgpng_buffer(data: nil, size: 0)
+        var error = [CChar](repeating: 0, count: 256)
+        let keys = options.textChunks.map { strdup(Self.latin1Keyword($0.keyword)) }
+        let values = options.textChunks.map { strdup($0.text) }
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let status: Int32 = keys.withUnsafeBufferPointer { keyPointers in
+            values.withUnsafeBufferPointer { valuePointers in
+                keyPointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { keyBuffer in
+                    valuePointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { valueBuffer in
+                        var settings = fgpng_encode_options(
+                            compression_level: Int32(options.compressionLevel),
+                            filters: options.libpngFilters,
+                            text_count: Int32(options.textChunks.count),
+                            text_keys: keyBuffer.baseAddress,
+                            text_values: valueBuffer.baseAddress)
+                        return pixels.withUnsafeBufferPointer { pixelBuffer in
+                            fgpng_encode(pixelBuffer.baseAddress, UInt32(width), UInt32(height), bytesPerRow,
+                                         Int32(pixelFormat.channels), Int32(pixelFormat.bitsPerChannel),
+                                         &settings, &buffer, &error, error.count)
+                        }
+                    }
+                }
+            }
+        }
+        guard status == 0, let data = buffer.data else {
+            throw PNGError(message: String(cBuffer: error))
+        }
+        defer { fgpng_free(data) }
+        return Array(UnsafeBufferPointer(start: data, count: buffer.size))
+    }
+
+    /// Writes the image as a PNG file, atomically: the bytes go to a temporary file in the same folder,
+    /// which is then renamed into place, so the final name never holds a partial file.
+    public func writePNG(to url: URL, options: PNGOptions = .default) throws {
+        let data = try pngData(options: options)
+        try AtomicFile.write(data, to: url.path)
+    }
+
+    /// Decodes a PNG file's bytes. Palette and grey images become RGB(A); 16-bit images stay 16-bit.
+    public init(pngData data: [UInt8]) throws(PNGError) {
+        var decoded = fgpng_image()
+        var error = [CChar](repeating: 0, count: 256)
+        let status = data.withUnsafeBufferPointer { fgpng_decode($0.baseAddress, $0.count, &decoded, &error, error.count) }
+        guard status == 0, let pixels = decoded.pixels else { throw PNGError(message: String(cBuffer: error)) }
+        defer { fgpng_free(pixels) }
+        let format: PixelFormat
+        switch (decoded.channels, decoded.bit_depth) {
+        case (3, 8): format = .rgb8
+        case (4, 8): format = .rgba8
+        case (3, 16): format = .rgb16
+        case (4, 16): format = .rgba16
+        default: throw PNGError(message: "unsupported PNG layout (\(decoded.channels) channels, \(decoded.bit_depth) bits)")
+        }
+        self.init(width: Int(decoded.width), height: Int(decoded.height), pixelFormat: format,
+                  pixels: Array(UnsafeBufferPointer(start: pixels, count: decoded.row_bytes * Int(decoded.height))))
+    }
+
+    /// Reads and decodes a PNG file.
+    public init(contentsOfPNG url: URL) throws {
+        let data = try Data(contentsOf: url)
+        try self.init(pngData: [UInt8](data))
+    }
+
+    /// PNG keywords are 1–79 Latin-1 characters.
+    private static func latin1Keyword(_ keyword: String) -> String {
+        String(keyword.unicodeScalars.filter { $0.value >= 32 && $0.value < 256 }.prefix(79).map(Character.init))
+    }
+}

@@ -1,0 +1,85 @@
+import CFFmpeg
+
+/// A size in pixels.
+public struct PixelSize: Sendable, Hashable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+    public static let zero = PixelSize(width: 0, height: 0)
+    public var description: String { "\(width)x\(height)" }
+}
+
+/// The video stream images are taken from.
+public struct VideoTrack: Sendable {
+    /// Position of the stream in the container.
+    public let streamIndex: Int
+    /// FFmpeg's codec name (`h264`, `hevc`, `vp9`, …).
+    public let codecName: String
+    /// Whether this FFmpeg build has a decoder for the codec.
+    public let isDecodable: Bool
+    /// Stored picture size, as encoded.
+    public let encodedSize: PixelSize
+    /// Shape of one stored pixel (`1:1` for square pixels).
+    public let sampleAspectRatio: (numerator: Int, denominator: Int)
+    /// How the stored picture is turned to be shown upright.
+    public let orientation: Orientation
+    /// The size at which the picture is shown: square pixels, then the orientation applied.
+    public let displaySize: PixelSize
+    /// Frames per second as the container states it (the average rate), or nil when it does not say.
+    public let nominalFrameRate: Double?
+    /// FFmpeg's name for the decoded pixel format (`yuv420p`, …), when known before decoding.
+    public let pixelFormatName: String?
+    /// The stream's time base: timestamps count in units of `timeBase.numerator / timeBase.denominator` s.
+    public let timeBase: (numerator: Int, denominator: Int)
+
+    init(stream: UnsafeMutablePointer<AVStream>, index: Int) {
+        let parameters = stream.pointee.codecpar.pointee
+        streamIndex = index
+        codecName = String(cString: avcodec_get_name(parameters.codec_id))
+        isDecodable = avcodec_find_decoder(parameters.codec_id) != nil
+        encodedSize = PixelSize(width: Int(parameters.width), height: Int(parameters.height))
+        var sar = stream.pointee.sample_aspect_ratio
+        if sar.num <= 0 || sar.den <= 0 { sar = parameters.sample_aspect_ratio }
+        if sar.num <= 0 || sar.den <= 0 { sar = AVRational(num: 1, den: 1) }
+        sampleAspectRatio = (Int(sar.num), Int(sar.den))
+        var matrix = [Int32](repeating: 0, count: 9)
+        orientation = fg_stream_display_matrix(stream, &matrix) != 0 ? Orientation(displayMatrix: matrix) : .identity
+        displaySize = Geometry.displaySize(encoded: encodedSize, sampleAspectRatio: sampleAspectRatio,
+                                           aperture: .productionAperture, orientation: orientation)
+        let rate = stream.pointee.avg_frame_rate.num > 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
+        nominalFrameRate = rate.num > 0 && rate.den > 0 ? Double(rate.num) / Double(rate.den) : nil
+        let format = AVPixelFormat(rawValue: parameters.format)
+        pixelFormatName = av_get_pix_fmt_name(format).map { String(cString: $0) }
+        timeBase = (Int(stream.pointee.time_base.num), Int(stream.pointee.time_base.den))
+    }
+}
+
+/// One stream of a file, as listed by `MediaAsset.streams`.
+public struct StreamInfo: Sendable {
+    public enum MediaType: String, Sendable {
+        case video, audio, subtitle, data, attachment, unknown
+    }
+    public let index: Int
+    public let mediaType: MediaType
+    public let codecName: String
+    /// True for cover art and other still pictures attached to the file.
+    public let isAttachedPicture: Bool
+
+    init(stream: UnsafeMutablePointer<AVStream>, index: Int) {
+        let parameters = stream.pointee.codecpar.pointee
+        self.index = index
+        switch parameters.codec_type {
+        case AVMEDIA_TYPE_VIDEO: mediaType = .video
+        case AVMEDIA_TYPE_AUDIO: mediaType = .audio
+        case AVMEDIA_TYPE_SUBTITLE: mediaType = .subtitle
+        case AVMEDIA_TYPE_DATA: mediaType = .data
+        case AVMEDIA_TYPE_ATTACHMENT: mediaType = .attachment
+        default: mediaType = .unknown
+        }
+        codecName = String(cString: avcodec_get_name(parameters.codec_id))
+        isAttachedPicture = stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0
+    }
+}

@@ -1,0 +1,173 @@
+#include "PNGCodec.h"
+
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *message;
+    size_t size;
+} error_sink;
+
+static void on_error(png_structp png, png_const_charp message) {
+    error_sink *sink = png_get_error_ptr(png);
+    if (sink != NULL && sink->message != NULL && sink->size > 0) {
+        snprintf(sink->message, sink->size, "%s", message);
+    }
+    png_longjmp(png, 1);
+}
+
+static void on_warning(png_structp png, png_const_charp message) {
+    (void)png;
+    (void)message;
+}
+
+typedef struct {
+    uint8_t *data;
+    size_t size;
+    size_t capacity;
+    int failed;
+} memory_writer;
+
+static void write_to_memory(png_structp png, png_bytep bytes, png_size_t length) {
+    memory_writer *writer = png_get_io_ptr(png);
+    if (writer->size + length > writer->capacity) {
+        size_t capacity = writer->capacity ? writer->capacity : 65536;
+        while (capacity < writer->size + length) capacity *= 2;
+        uint8_t *grown = realloc(writer->data, capacity);
+        if (grown == NULL) png_error(png, "out of memory");
+        writer->data = grown;
+        writer->capacity = capacity;
+    }
+    memcpy(writer->data + writer->size, bytes, length);
+    writer->size += length;
+}
+
+static void flush_memory(png_structp png) { (void)png; }
+
+int fgpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, size_t row_bytes,
+                 int channels, int bit_depth, const fgpng_encode_options *options,
+                 fgpng_buffer *out, char *error, size_t error_size) {
+    error_sink sink = {error, error_size};
+    memory_writer writer = {NULL, 0, 0, 0};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, on_error, on_warning);
+    if (png == NULL) {
+        snprintf(error, error_size, "cannot create PNG writer");
+        return -1;
+    }
+    png_infop info = png_create_info_struct(png);
+    png_textp volatile texts = NULL;
+    if (info == NULL || setjmp(png_jmpbuf(png))) {
+        if (info == NULL) snprintf(error, error_size, "cannot create PNG info");
+        png_destroy_write_struct(&png, info ? &info : NULL);
+        free(writer.data);
+        free(texts);
+        return -1;
+    }
+    png_set_write_fn(png, &writer, write_to_memory, flush_memory);
+    png_set_compression_level(png, options->compression_level);
+    if (options->filters >= 0) png_set_filter(png, PNG_FILTER_TYPE_BASE, options->filters);
+    int color_type = channels == 4 ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB;
+    png_set_IHDR(png, info, width, height, bit_depth, color_type, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+    if (options->text_count > 0) {
+        texts = calloc((size_t)options->text_count, sizeof(png_text));
+        if (texts == NULL) png_error(png, "out of memory");
+        for (int i = 0; i < options->text_count; i++) {
+            texts[i].compression = PNG_TEXT_COMPRESSION_NONE;
+            texts[i].key = (png_charp)options->text_keys[i];
+            texts[i].text = (png_charp)options->text_values[i];
+        }
+        png_set_text(png, info, texts, options->text_count);
+    }
+    png_write_info(png, info);
+    if (bit_depth == 16) {
+        uint16_t probe = 1;
+        if (*(uint8_t *)&probe == 1) png_set_swap(png); // PNG stores 16-bit samples big-endian
+    }
+    for (uint32_t y = 0; y < height; y++) {
+        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * row_bytes));
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    free(texts);
+    out->data = writer.data;
+    out->size = writer.size;
+    return 0;
+}
+
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+    size_t offset;
+} memory_reader;
+
+static void read_from_memory(png_structp png, png_bytep bytes, png_size_t length) {
+    memory_reader *reader = png_get_io_ptr(png);
+    if (reader->size - reader->offset < length) png_error(png, "PNG data ends early (truncated file)");
+    memcpy(bytes, reader->data + reader->offset, length);
+    reader->offset += length;
+}
+
+int fgpng_decode(const uint8_t *data, size_t size, fgpng_image *out, char *error, size_t error_size) {
+    if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
+        snprintf(error, error_size, "not a PNG file (bad signature)");
+        return -1;
+    }
+    error_sink sink = {error, error_size};
+    memory_reader reader = {data, size, 0};
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, on_error, on_warning);
+    if (png == NULL) {
+        snprintf(error, error_size, "cannot create PNG reader");
+        return -1;
+    }
+    png_infop info = png_create_info_struct(png);
+    uint8_t *volatile pixels = NULL;
+    png_bytep *volatile rows = NULL;
+    if (info == NULL || setjmp(png_jmpbuf(png))) {
+        if (info == NULL) snprintf(error, error_size, "cannot create PNG info");
+        png_destroy_read_struct(&png, info ? &info : NULL, NULL);
+        free(pixels);
+        free(rows);
+        return -1;
+    }
+    png_set_read_fn(png, &reader, read_from_memory);
+    png_set_user_limits(png, 65536, 65536);
+    png_read_info(png, info);
+    int color_type = png_get_color_type(png, info);
+    int depth = png_get_bit_depth(png, info);
+    if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (color_type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (color_type == PNG_COLOR_TYPE_GRAY || color_type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    if (depth == 16) {
+        uint16_t probe = 1;
+        if (*(uint8_t *)&probe == 1) png_set_swap(png);
+    }
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    uint32_t width = png_get_image_width(png, info);
+    uint32_t height = png_get_image_height(png, info);
+    int channels = png_get_channels(png, info);
+    int bit_depth = png_get_bit_depth(png, info);
+    size_t row_bytes = png_get_rowbytes(png, info);
+    pixels = malloc(row_bytes * height);
+    rows = malloc(sizeof(png_bytep) * height);
+    if (pixels == NULL || rows == NULL) png_error(png, "out of memory");
+    for (uint32_t y = 0; y < height; y++) rows[y] = pixels + (size_t)y * row_bytes;
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    free(rows);
+    out->width = width;
+    out->height = height;
+    out->channels = channels;
+    out->bit_depth = bit_depth;
+    out->row_bytes = row_bytes;
+    out->pixels = pixels;
+    return 0;
+}
+
+void fgpng_free(void *pointer) { free(pointer); }
