@@ -38,6 +38,8 @@ final class FrameExtractor {
     let firstPts: Int64?
     /// Keyframe timestamps from the container's index, in the demuxer's seek domain (DTS for MP4).
     let keyframes: [Int64]
+    /// The earliest timestamp known for the stream, in any domain: where "the start of the file" is.
+    let startTimestamp: Int64
     private let settings: Settings
     private let track: VideoTrack
     private let isCancelled: () -> Bool
@@ -100,6 +102,7 @@ final class FrameExtractor {
             origin = streamStart ?? 0
         }
         keyframes = format.indexedKeyframes(stream: track.streamIndex)
+        startTimestamp = [format.firstIndexedTimestamp(stream: track.streamIndex), streamStart, origin].compactMap { $0 }.min()!
         lastFrameDuration = Self.nominalFrameDuration(stream: stream)
     }
 
@@ -295,12 +298,26 @@ final class FrameExtractor {
     /// Seeks to the seek point at or before `timestamp` (the start of the file for nil) and decodes the
     /// first frame into `lookahead` (left empty at the end of the stream).
     private func seek(exactlyTo timestamp: Int64?) throws(Failure) {
+        guard let timestamp else { return try seekToStart() }
+        try reposition { () throws(FFmpegError) in
+            do { try format.seek(stream: streamIndex, to: timestamp) } catch { try format.seekToStart(stream: streamIndex, first: startTimestamp) }
+        }
+    }
+
+    /// Goes back to the first frame of the stream. Some demuxers (MPEG-TS) search timestamps and can land
+    /// later than asked; then the file is read again from its first byte.
+    private func seekToStart() throws(Failure) {
+        try reposition { () throws(FFmpegError) in try format.seekToStart(stream: streamIndex, first: startTimestamp) }
+        if let pts = lookaheadPts, let firstPts, pts > firstPts, format.canSeekToBytes {
+            try reposition { () throws(FFmpegError) in try format.seekToFirstByte() }
+        }
+        lookaheadIsFirst = lookaheadPts != nil
+    }
+
+    /// Moves the demuxer with `move`, resets the decoder and decodes the first frame into `lookahead`.
+    private func reposition(_ move: () throws(FFmpegError) -> Void) throws(Failure) {
         do {
-            if let timestamp {
-                do { try format.seek(stream: streamIndex, to: timestamp) } catch { try format.seekToStart(stream: streamIndex) }
-            } else {
-                try format.seekToStart(stream: streamIndex)
-            }
+            try move()
         } catch {
             throw .decodeFailed("seeking failed (\(error.message))")
         }
@@ -314,13 +331,11 @@ final class FrameExtractor {
         lookahead.unref()
         lookaheadPts = nil
         firstDtsAfterSeek = nil
-        lookaheadIsFirst = timestamp == nil
         if try decodeNext() {
-            let first = timestamp == nil
             try advance()
-            lookaheadIsFirst = first
             lookaheadIsMidStream = false
         }
+        lookaheadIsFirst = false
     }
 
     // MARK: Decoding

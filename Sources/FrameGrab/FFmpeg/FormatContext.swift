@@ -51,10 +51,26 @@ final class FormatContext {
         try check(avformat_seek_file(pointer, streamIndex, Int64.min, timestamp, timestamp, 0), "avformat_seek_file")
     }
 
-    /// Seeks to the very start of the file.
-    func seekToStart(stream streamIndex: Int32) throws(FFmpegError) {
-        if avformat_seek_file(pointer, streamIndex, Int64.min, Int64.min, Int64.min, 0) >= 0 { return }
-        try check(av_seek_frame(pointer, streamIndex, Int64.min, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY), "av_seek_frame")
+    /// Seeks to the start of a stream whose earliest known timestamp is `first`: the keyframe at or before it,
+    /// else the first keyframe after it. (Demuxers disagree about seeks to `Int64.min`; a real timestamp is safe.)
+    func seekToStart(stream streamIndex: Int32, first: Int64) throws(FFmpegError) {
+        if av_seek_frame(pointer, streamIndex, first, AVSEEK_FLAG_BACKWARD) >= 0 { return }
+        try check(av_seek_frame(pointer, streamIndex, first, 0), "av_seek_frame")
+    }
+
+    /// Whether the demuxer can seek to a byte position.
+    var canSeekToBytes: Bool { pointer.pointee.iformat.pointee.flags & AVFMT_NO_BYTE_SEEK == 0 }
+
+    /// Seeks to the first byte of the file, for demuxers whose timestamp search cannot find the start.
+    func seekToFirstByte() throws(FFmpegError) {
+        try check(av_seek_frame(pointer, -1, 0, AVSEEK_FLAG_BYTE), "av_seek_frame")
+    }
+
+    /// The earliest timestamp in a stream's index, if it has one.
+    func firstIndexedTimestamp(stream streamIndex: Int) -> Int64? {
+        let stream = self.stream(streamIndex)
+        guard avformat_index_get_entries_count(stream) > 0, let entry = avformat_index_get_entry(stream, 0) else { return nil }
+        return entry.pointee.timestamp
     }
 
     /// Keyframe timestamps of a stream from the demuxer's index (empty when the container has none).
