@@ -33,7 +33,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab"]),
-        .testTarget(name: "framegrabTests", dependencies: ["FrameGrab"]),
+        // Fixture paths, the manifest ffprobe wrote about them, and the frame-number reader: shared by the tests.
+        .target(name: "TestSupport", dependencies: ["FrameGrab"], path: "Tests/TestSupport"),
+        .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab", "TestSupport"]),
+        .testTarget(name: "framegrabTests", dependencies: ["FrameGrab", "TestSupport"]),
     ]
 )

@@ -165,7 +165,7 @@ final class FrameExtractor {
                     return try picture(from: shown, pts: pts)
                 }
                 if let readError, readError.isInvalidData || readError.posixErrno != nil {
-                    throw .decodeFailed("the file is damaged or cut short after \(formatSeconds(time(forTick: end))) (\(readError.message))")
+                    throw .decodeFailed("the file is damaged or cut short after \(time(forTick: end).decimalSeconds + "s") (\(readError.message))")
                 }
                 throw .beyondEnd(lastFrameEnd: end)
             }

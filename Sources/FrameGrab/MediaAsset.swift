@@ -50,8 +50,9 @@ public final class MediaAsset: Sendable {
         }
         self.streams = streams
         guard let chosen = MediaAsset.defaultVideoStream(candidates, format: format) else {
-            let kinds = streams.map { $0.mediaType.rawValue }
-            let what = kinds.isEmpty ? "no streams at all" : "only " + kinds.joined(separator: ", ") + " stream" + (kinds.count == 1 ? "" : "s")
+            let kinds = streams.map { $0.isAttachedPicture ? "cover art" : $0.mediaType.rawValue }
+            let what = kinds.isEmpty ? "no streams at all"
+                : kinds.count == 1 ? "one \(kinds[0]) stream" : "\(kinds.count) streams: " + kinds.joined(separator: ", ")
             throw FrameGrabError(.noVideoStream, "\(path): no video stream (the file has \(what))", path: path)
         }
         let stream = format.stream(chosen)

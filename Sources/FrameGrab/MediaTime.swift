@@ -196,7 +196,7 @@ extension MediaTime: CustomStringConvertible {
     /// `12.5s`, `+inf`, `-inf` or `invalid`.
     public var description: String {
         switch kind {
-        case .numeric: return "\(formatSeconds(self))s"
+        case .numeric: return "\(decimalSeconds)s"
         case .positiveInfinity: return "+inf"
         case .negativeInfinity: return "-inf"
         case .invalid: return "invalid"
@@ -204,10 +204,16 @@ extension MediaTime: CustomStringConvertible {
     }
 }
 
-/// Seconds with up to six decimals and no trailing zeros, for messages and JSON.
-func formatSeconds(_ time: MediaTime) -> String {
-    guard time.isNumeric else { return time.description }
-    let micro = time.convertScale(1_000_000, rounding: .nearest).value
+extension MediaTime {
+    /// Seconds as a decimal number with up to six decimals and no trailing zeros (`12.5`, `0.04`), for
+    /// messages and JSON; the description for non-numeric times.
+    public var decimalSeconds: String {
+        guard isNumeric else { return description }
+        return formatMicroseconds(convertScale(1_000_000, rounding: .nearest).value)
+    }
+}
+
+private func formatMicroseconds(_ micro: Int64) -> String {
     let sign = micro < 0 ? "-" : ""
     let magnitude = micro.magnitude
     var fraction = String(magnitude % 1_000_000)

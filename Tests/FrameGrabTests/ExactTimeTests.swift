@@ -1,5 +1,6 @@
 import Foundation
 import FrameGrab
+import TestSupport
 import Testing
 
 /// Exact requests (both tolerances zero) return the frame on screen at the requested time.

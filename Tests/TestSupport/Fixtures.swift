@@ -3,53 +3,53 @@ import FrameGrab
 
 /// The committed fixture videos (made by scripts/make-fixtures) and the ground truth ffprobe recorded
 /// about them in Tests/Fixtures/manifest.json.
-enum Fixtures {
-    static let folder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public enum Fixtures {
+    public static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
-    static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    public static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    static let videoNames = ["h264-bframes.mp4", "vp9.webm", "h264-offset.ts", "vfr.mkv", "rotated90.mp4", "anamorphic.mp4"]
+    public static let videoNames = ["h264-bframes.mp4", "vp9.webm", "h264-offset.ts", "vfr.mkv", "rotated90.mp4", "anamorphic.mp4"]
 
-    struct Frame {
-        let pts: Int64
-        let key: Bool
-        let duration: Int64?
+    public struct Frame: Sendable {
+        public let pts: Int64
+        public let key: Bool
+        public let duration: Int64?
     }
 
-    struct Video {
-        let name: String
-        let width: Int
-        let height: Int
-        let rotation: Int
-        let timeBase: (Int64, Int64)
-        let originTicks: Int64
-        let frames: [Frame]
+    public struct Video: Sendable {
+        public let name: String
+        public let width: Int
+        public let height: Int
+        public let rotation: Int
+        public let timeBase: (Int64, Int64)
+        public let originTicks: Int64
+        public let frames: [Frame]
 
         /// A frame's presentation time on the requested-time scale (0 = container start), exactly.
-        func time(ofFrame index: Int) -> MediaTime { time(ofTick: frames[index].pts) }
+        public func time(ofFrame index: Int) -> MediaTime { time(ofTick: frames[index].pts) }
 
-        func time(ofTick tick: Int64) -> MediaTime {
+        public func time(ofTick tick: Int64) -> MediaTime {
             MediaTime(value: (tick - originTicks) * timeBase.0, timescale: Int32(timeBase.1))
         }
 
         /// Where the last frame stops being shown.
-        var end: MediaTime {
+        public var end: MediaTime {
             let last = frames[frames.count - 1]
             return time(ofTick: last.pts + (last.duration ?? 0))
         }
 
         /// The index of the frame on screen at `time` (the last frame whose pts is at or before it; the first
         /// frame for earlier times), or nil at or past the end.
-        func frameShown(at time: MediaTime) -> Int? {
+        public func frameShown(at time: MediaTime) -> Int? {
             if time >= end { return nil }
             var shown = 0
             for (index, _) in frames.enumerated() where self.time(ofFrame: index) <= time { shown = index }
             return shown
         }
 
-        var keyframeIndices: [Int] { frames.indices.filter { frames[$0].key } }
+        public var keyframeIndices: [Int] { frames.indices.filter { frames[$0].key } }
     }
 
     nonisolated(unsafe) static let manifest: [String: Any] = {
@@ -57,7 +57,7 @@ enum Fixtures {
         return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
     }()
 
-    static func video(_ name: String) -> Video {
+    public static func video(_ name: String) -> Video {
         let entry = manifest[name] as! [String: Any]
         let timeBase = entry["time_base"] as! [Int]
         let frames = (entry["frames"] as! [[String: Any]]).map { frame in
@@ -73,7 +73,7 @@ enum Fixtures {
 /// Reads the frame number that every fixture frame carries in its top quarter: 16 blocks across the stored
 /// picture, block i white when bit i is set. `orientation` is how the picture was turned for display, so that
 /// the code is read from where it ended up.
-func frameNumber(in image: FrameImage, orientation: Orientation = .identity) -> Int {
+public func frameNumber(in image: FrameImage, orientation: Orientation = .identity) -> Int {
     // Size of the picture before it was turned.
     let storedWidth = orientation.swapsDimensions ? image.height : image.width
     let storedHeight = orientation.swapsDimensions ? image.width : image.height

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Where each image is written: a path with tokens replaced per request.
+///
+/// Tokens: `{name}` the input file name without its extension, `{index}` the request's position counted
+/// from 1 and zero-padded to the width of the request count, `{ms}` the requested time in whole milliseconds.
+/// A template ending in `/` (or naming an existing folder) is a folder for the default name `{name}-{index}.png`.
+public struct OutputTemplate: Sendable, Equatable {
+    public static let defaultFileName = "{name}-{index}.png"
+    public static let tokens = ["name", "index", "ms"]
+
+    public let pattern: String
+
+    public init(_ raw: String) throws(ParseError) {
+        var pattern = raw
+        var isDirectory: ObjCBool = false
+        if raw.hasSuffix("/") || (FileManager.default.fileExists(atPath: raw, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            pattern = (raw.hasSuffix("/") ? raw : raw + "/") + OutputTemplate.defaultFileName
+        }
+        var rest = Substring(pattern)
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                throw ParseError(text: raw, reason: "unclosed '{' in the output template")
+            }
+            let token = String(rest[rest.index(after: open)..<close])
+            guard OutputTemplate.tokens.contains(token) else {
+                throw ParseError(text: raw, reason: "unknown token {\(token)}; known tokens are " + OutputTemplate.tokens.map { "{\($0)}" }.joined(separator: ", "))
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        guard !pattern.isEmpty, !pattern.hasSuffix("/") else { throw ParseError(text: raw, reason: "the output template names no file") }
+        self.pattern = pattern
+    }
+
+    /// What the tokens stand for, for one request.
+    public struct Values: Sendable {
+        public var inputPath: String
+        public var index: Int
+        public var count: Int
+        public var requestedTime: MediaTime
+
+        public init(inputPath: String, index: Int, count: Int, requestedTime: MediaTime) {
+            self.inputPath = inputPath
+            self.index = index
+            self.count = count
+            self.requestedTime = requestedTime
+        }
+    }
+
+    /// Whether the path depends on the requested time (so a percentage must be resolved first).
+    public var usesTime: Bool { pattern.contains("{ms}") }
+
+    public func path(for values: Values) -> String {
+        let name = URL(fileURLWithPath: values.inputPath).deletingPathExtension().lastPathComponent
+        let width = String(max(values.count, 1)).count
+        let index = String(values.index)
+        let ms = values.requestedTime.isNumeric ? String(values.requestedTime.convertScale(1000, rounding: .down).value) : "invalid"
+        return pattern
+            .replacingOccurrences(of: "{name}", with: OutputTemplate.safeComponent(name))
+            .replacingOccurrences(of: "{index}", with: String(repeating: "0", count: max(0, width - index.count)) + index)
+            .replacingOccurrences(of: "{ms}", with: ms)
+    }
+
+    /// A file name taken from input cannot climb out of the output folder or start a new one.
+    static func safeComponent(_ text: String) -> String {
+        var safe = text.replacingOccurrences(of: "/", with: "_")
+        if safe == "." || safe == ".." || safe.isEmpty { safe = "_" + safe }
+        return safe
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import FrameGrab
+
+struct Grab: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write one PNG per requested time of each input (the default subcommand).",
+        discussion: """
+            TIME forms: 12.5, 12.5s, 1500ms, 02:03, 01:02:03.250, 50% (of the duration; 100% is the last frame). \
+            Time 0 is the start of the file's timeline. By default each image is the frame on screen at the \
+            time (exact); a tolerance lets framegrab return the nearest keyframe inside [T - before, T + after] \
+            instead, which is faster.
+
+            Output: one line per written image on stdout (its path), in the order images complete; errors on \
+            stderr, one line each naming the input and the time. With --json, one JSON object per line instead. \
+            Exit status: 0 all images written, 1 some request or input failed, 64 usage error, 130 interrupted.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Video files to read.", valueName: "input"))
+    var inputs: [String]
+
+    @Option(name: [.short, .customLong("time")], parsing: .singleValue,
+            help: ArgumentHelp("A time to grab; repeat it or give a comma list.", valueName: "time"),
+            transform: { try TimeSpecification.parseList($0) })
+    var times: [[TimeSpecification]] = []
+
+    @Option(help: ArgumentHelp("Both tolerances: exact, keyframe (unbounded) or seconds.", valueName: "exact|keyframe|seconds"),
+            transform: { try ToleranceSpecification.parse($0) })
+    var tolerance: MediaTime?
+
+    @Option(name: .customLong("tolerance-before"), help: ArgumentHelp("How far before the time the image may be: seconds or inf.", valueName: "seconds|inf"),
+            transform: { try ToleranceSpecification.parse($0) })
+    var toleranceBefore: MediaTime?
+
+    @Option(name: .customLong("tolerance-after"), help: ArgumentHelp("How far after the time the image may be: seconds or inf.", valueName: "seconds|inf"),
+            transform: { try ToleranceSpecification.parse($0) })
+    var toleranceAfter: MediaTime?
+
+    @Option(name: .customLong("max-size"), help: ArgumentHelp("Fit images inside WxH, keeping their shape and never enlarging; 0 leaves a side free (320x0).", valueName: "WxH"),
+            transform: { try PixelSize(parsing: $0) })
+    var maxSize: PixelSize?
+
+    @Flag(name: .customLong("no-autorotate"), help: "Keep the stored orientation instead of applying the video's rotation.")
+    var noAutorotate = false
+
+    @Option(help: ArgumentHelp("production: square pixels (the sample aspect ratio applied); encoded: stored pixels.", valueName: "production|encoded"))
+    var aperture: ApertureMode = .productionAperture
+
+    @Option(name: [.short, .long], help: ArgumentHelp("""
+        Output path template. Tokens: {name} input file name without extension, {index} request position \
+        from 1 (zero-padded), {ms} requested time in milliseconds. A value ending in / is a folder for the \
+        default name.
+        """, valueName: "template"))
+    var output: String = OutputTemplate.defaultFileName
+
+    @Flag(help: "Print one JSON object per result instead of plain lines.")
+    var json = false
+
+    @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default, best or a zlib level 0-9.", valueName: "level"))
+    var pngCompression: PNGCompression?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Flag(help: "Show FFmpeg's own log messages.")
+    var verbose = false
+
+    func validate() throws {
+        if times.isEmpty { throw ValidationError("Give at least one time with -t/--time.") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if tolerance != nil && (toleranceBefore != nil || toleranceAfter != nil) {
+            throw ValidationError("--tolerance sets both sides; use it or --tolerance-before/--tolerance-after, not both.")
+        }
+        do {
+            _ = try OutputTemplate(output)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    func run() async throws {
+        FFmpegLog.setVerbose(verbose)
+        let settings = GrabSettings(
+            inputs: inputs,
+            times: times.flatMap { $0 },
+            toleranceBefore: toleranceBefore ?? tolerance ?? .zero,
+            toleranceAfter: toleranceAfter ?? tolerance ?? .zero,
+            maximumSize: maxSize ?? .zero,
+            autorotate: !noAutorotate,
+            aperture: aperture,
+            template: try OutputTemplate(output),
+            png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel),
+            json: json,
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let status = await GrabRun(settings: settings).run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Everything the command line decided, in library types.
+struct GrabSettings: Sendable {
+    let inputs: [String]
+    let times: [TimeSpecification]
+    let toleranceBefore: MediaTime
+    let toleranceAfter: MediaTime
+    let maximumSize: PixelSize
+    let autorotate: Bool
+    let aperture: ApertureMode
+    let template: OutputTemplate
+    let png: PNGOptions
+    let json: Bool
+    let jobs: Int
+}

@@ -1,0 +1,48 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// SIGINT and SIGTERM: the first one cancels the work (finished images are still written, the rest are
+/// reported as cancelled); a second SIGINT exits at once. Atomic writes mean no partial PNG is ever left
+/// under a final name either way.
+final class Interrupt: Sendable {
+    private let state = Mutex<(signal: Int32?, handler: (@Sendable () -> Void)?)>((nil, nil))
+    private nonisolated(unsafe) var sources: [DispatchSourceSignal] = []
+
+    static func install() -> Interrupt {
+        let interrupt = Interrupt()
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { interrupt.received(signalNumber) }
+            source.resume()
+            interrupt.sources.append(source)
+        }
+        return interrupt
+    }
+
+    /// The first signal received, if any.
+    var received: Int32? { state.withLock { $0.signal } }
+
+    /// Runs `handler` when a signal arrives (at once if one already has).
+    func onSignal(_ handler: @escaping @Sendable () -> Void) {
+        let already = state.withLock { state -> Bool in
+            state.handler = handler
+            return state.signal != nil
+        }
+        if already { handler() }
+    }
+
+    private func received(_ signalNumber: Int32) {
+        let (first, handler) = state.withLock { state -> (Bool, (@Sendable () -> Void)?) in
+            if state.signal != nil { return (false, nil) }
+            state.signal = signalNumber
+            return (true, state.handler)
+        }
+        if !first {
+            // Second signal: leave now. Temporary files may remain, but never a partial file under a final name.
+            _exit(128 + signalNumber)
+        }
+        handler?()
+    }
+}

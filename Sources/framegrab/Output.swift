@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+
+/// Writes whole lines to stdout and stderr, one `write` per line under one lock, so lines from concurrent
+/// tasks never interleave and each reaches a pipe as soon as it is complete.
+final class Output: Sendable {
+    private let lock = Mutex(())
+
+    func standardOutput(_ line: String) { write(line, to: STDOUT_FILENO) }
+    func standardError(_ line: String) { write(line, to: STDERR_FILENO) }
+
+    private func write(_ line: String, to descriptor: Int32) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        lock.withLock { _ in
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return
+                    }
+                    offset += written
+                }
+            }
+        }
+    }
+}
+
+/// One JSON object on one line, with its keys in the order given (the documented order).
+struct JSONLine {
+    private var fields: [String] = []
+
+    mutating func add(_ key: String, _ value: String) { fields.append("\(JSONLine.quote(key)):\(JSONLine.quote(value))") }
+    mutating func add(_ key: String, _ value: Int) { fields.append("\(JSONLine.quote(key)):\(value)") }
+    mutating func add(_ key: String, _ value: Bool) { fields.append("\(JSONLine.quote(key)):\(value)") }
+    /// A number written as JSON; non-finite values become null.
+    mutating func add(_ key: String, seconds value: Double) {
+        fields.append("\(JSONLine.quote(key)):" + (value.isFinite ? JSONLine.number(value) : "null"))
+    }
+    mutating func addRaw(_ key: String, _ json: String) { fields.append("\(JSONLine.quote(key)):\(json)") }
+
+    var text: String { "{" + fields.joined(separator: ",") + "}" }
+
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(format: "%.6f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+    }
+
+    static func quote(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
