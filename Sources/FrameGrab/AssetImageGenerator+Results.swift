@@ -67,7 +67,10 @@ extension AssetImageGenerator {
             let index = order[position]
             position += 1
             let time = times[index]
-            return ImageResult(requestIndex: index, requestedTime: time, outcome: answer(time))
+            let before = extractor?.statistics ?? GenerationStatistics()
+            let outcome = answer(time)
+            if let extractor { generator.record(extractor.statistics - before) }
+            return ImageResult(requestIndex: index, requestedTime: time, outcome: outcome)
         }
 
         private var path: String { generator.asset.path }

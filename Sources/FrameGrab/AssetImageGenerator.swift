@@ -28,6 +28,7 @@ public final class AssetImageGenerator: Sendable {
     }
 
     private let configuration = Mutex(Configuration())
+    private let totals = Mutex(GenerationStatistics())
     /// Bumped by `cancelAllImageGeneration()`; a run started before the bump ends its pending requests.
     private let cancellations = Atomic<Int>(0)
 
@@ -101,6 +102,13 @@ public final class AssetImageGenerator: Sendable {
     /// Ends every run in progress: their pending requests end as failures with the `cancelled` code.
     public func cancelAllImageGeneration() {
         cancellations.add(1, ordering: .releasing)
+    }
+
+    /// The work done by every run of this generator so far (updated as each request is answered).
+    public var statistics: GenerationStatistics { totals.withLock { $0 } }
+
+    func record(_ work: GenerationStatistics) {
+        totals.withLock { $0 = $0 + work }
     }
 
     func isCancelled(since mark: Int) -> Bool {

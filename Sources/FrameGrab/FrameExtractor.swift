@@ -36,8 +36,10 @@ final class FrameExtractor {
     let origin: Int64
     /// Presentation time of the stream's first frame, when the demuxer knows it.
     let firstPts: Int64?
-    /// Keyframe timestamps from the container's index, in the demuxer's seek domain (DTS for MP4).
+    /// Keyframe timestamps from the container's index (decode times for MP4, presentation times elsewhere).
     let keyframes: [Int64]
+    /// Whether `keyframes` holds every keyframe (the index lists every frame) or only some seek points.
+    let indexIsComplete: Bool
     /// The earliest timestamp known for the stream, in any domain: where "the start of the file" is.
     let startTimestamp: Int64
     private let settings: Settings
@@ -57,6 +59,8 @@ final class FrameExtractor {
     /// The last converted picture, reused when several requests land on the same frame.
     private var lastPicture: Picture?
     private let scaler = Scaler()
+    /// Work done so far.
+    private(set) var statistics = GenerationStatistics()
 
     /// Largest gap seen between keyframes, to decide when to seek in files without an index.
     private var largestKeyframeGap: Int64?
@@ -101,7 +105,12 @@ final class FrameExtractor {
         } else {
             origin = streamStart ?? 0
         }
-        keyframes = format.indexedKeyframes(stream: track.streamIndex)
+        (keyframes, indexIsComplete) = format.index(stream: track.streamIndex)
+        // MP4 indexes decode times; B-frames put presentation a constant delay later. The first sample's
+        // decode time is before its presentation time by that delay, which is known before reading anything.
+        if let firstIndexed = format.firstIndexedTimestamp(stream: track.streamIndex), let streamStart, streamStart > firstIndexed {
+            keyframeDelay = streamStart - firstIndexed
+        }
         startTimestamp = [format.firstIndexedTimestamp(stream: track.streamIndex), streamStart, origin].compactMap { $0 }.min()!
         lastFrameDuration = Self.nominalFrameDuration(stream: stream)
     }
@@ -181,26 +190,37 @@ final class FrameExtractor {
     /// A keyframe shown inside the window, if one can be found cheaply; nil means "go exact".
     private func keyframe(near target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture? {
         func acceptable(_ pts: Int64) -> Bool { pts >= lower && pts <= upper }
-        // Already decoded?
-        if let range = shownRange, shown.isKeyframe, range.lowerBound <= upper, range.upperBound > lower {
-            return try picture(from: shown, pts: range.lowerBound)
-        }
-        if let pts = lookaheadPts, lookahead.isKeyframe, acceptable(pts) {
-            return try picture(from: lookahead, pts: pts)
-        }
-        if !keyframes.isEmpty {
-            // Index timestamps may be decode times, up to `keyframeDelay` ahead of presentation.
+        if indexIsComplete {
+            // Index timestamps may be decode times, `keyframeDelay` ahead of presentation.
+            func distance(_ k: Int64) -> UInt64 { (k.saturatingAdd(keyframeDelay)).saturatingSubtract(target).magnitude }
             let candidates = keyframes.filter { $0 >= lower.saturatingSubtract(keyframeDelay) && $0 <= upper }
-            func distance(_ k: Int64) -> UInt64 { (k + keyframeDelay).saturatingSubtract(target).magnitude }
-            guard let best = candidates.min(by: { distance($0) < distance($1) }) else {
-                return nil
+            guard let best = candidates.min(by: { distance($0) < distance($1) }) else { return nil }
+            // Already decoded?
+            let estimate = best.saturatingAdd(keyframeDelay)
+            if let range = shownRange, shown.isKeyframe, range.lowerBound == estimate {
+                return try picture(from: shown, pts: range.lowerBound)
             }
-            try seek(exactlyTo: best)
+            if let pts = lookaheadPts, lookahead.isKeyframe, pts == estimate {
+                return try picture(from: lookahead, pts: pts)
+            }
+            // Demuxers seek by presentation time (MP4 corrects its decode-time index itself).
+            try seek(exactlyTo: estimate)
         } else {
-            // No index: land on the last keyframe at or before the end of the window (or T when unbounded).
-            try seek(exactlyTo: upper == Int64.max ? target : upper)
+            // Not every keyframe is known: the keyframe at or before T; then, reading packets without decoding
+            // them, the first keyframe after T. The nearer one inside the window wins.
+            try seek(before: target)
+            let before = lookaheadPts.flatMap { pts in lookahead.isKeyframe && acceptable(pts) ? pts : nil }
+            // Past this point a later keyframe can no longer be nearer than the earlier one.
+            let reach = before.map { target.saturatingAdd(target - $0) } ?? upper
+            if upper > target, let after = try keyframePacket(after: target, through: min(upper, reach)) {
+                // Timestamp searches (MPEG-TS) may land a little before it: decode up to it.
+                try seek(before: after)
+                while let pts = lookaheadPts, pts < after, try decodeNext() { try advance() }
+            } else if upper > target {
+                try seek(before: target)
+            }
         }
-        guard let pts = lookaheadPts, lookahead.isKeyframe || !lookaheadIsMidStream else { return nil }
+        guard let pts = lookaheadPts, lookahead.isKeyframe else { return nil }
         if acceptable(pts) { return try picture(from: lookahead, pts: pts) }
         if pts < lower {
             // Shown at the window's start if the next frame comes after it.
@@ -212,9 +232,22 @@ final class FrameExtractor {
         return nil
     }
 
-    /// True unless the newest frame was the first one decoded after a seek (which is always a keyframe
-    /// or a recovery point, whatever its flag says).
-    private var lookaheadIsMidStream = true
+    /// Reads packets (without decoding) until a keyframe of our stream presented after `target` and no later
+    /// than `limit`, and returns its presentation time (where a seek lands on it). Leaves the demuxer out of step with the
+    /// decoder: the caller seeks next.
+    private func keyframePacket(after target: Int64, through limit: Int64) throws(Failure) -> Int64? {
+        lookaheadPts = nil
+        shownRange = nil
+        for _ in 0..<100_000 {
+            try checkCancelled()
+            guard (try? format.read(into: packet)) == true else { return nil }
+            guard packet.streamIndex == streamIndex, let pts = packet.pts ?? packet.dts else { continue }
+            statistics.packetsRead += 1
+            if packet.isKeyframe && pts > target { return pts <= limit ? pts : nil }
+            if let dts = packet.dts, dts > limit { return nil }
+        }
+        return nil
+    }
 
     /// Moves `lookahead` to `shown` (its interval now ends at the new frame) and `decoded` to `lookahead`.
     private func advance() throws(Failure) {
@@ -233,7 +266,6 @@ final class FrameExtractor {
         lookahead.take(decoded)
         lookaheadPts = newPts
         lookaheadIsFirst = false
-        lookaheadIsMidStream = true
         noteKeyframe(lookahead, pts: newPts)
     }
 
@@ -252,17 +284,15 @@ final class FrameExtractor {
     /// Whether seeking reaches `target` with less decoding than going forward from `position`:
     /// true when a keyframe lies after the current position and at or before the target.
     private func shouldSeek(from position: Int64, to target: Int64) -> Bool {
-        if !keyframes.isEmpty {
-            // The last keyframe whose presentation time is at or before the target.
-            var low = 0, high = keyframes.count
-            while low < high {
-                let mid = (low + high) / 2
-                if keyframes[mid] + keyframeDelay <= target { low = mid + 1 } else { high = mid }
-            }
-            guard low > 0 else { return false }
-            return keyframes[low - 1] > position
+        // The last indexed keyframe whose presentation time is at or before the target.
+        var low = 0, high = keyframes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keyframes[mid].saturatingAdd(keyframeDelay) <= target { low = mid + 1 } else { high = mid }
         }
-        // No index: the keyframe spacing seen so far tells how far apart seek points are.
+        if low > 0, keyframes[low - 1].saturatingAdd(keyframeDelay) > position { return true }
+        if indexIsComplete { return false }
+        // Keyframes missing from the index: the spacing seen so far says whether one surely lies between.
         guard let gap = largestKeyframeGap else { return target.saturatingSubtract(position) > secondsToTicks(10) }
         return target.saturatingSubtract(position) > gap.saturatingAdd(gap)
     }
@@ -331,9 +361,9 @@ final class FrameExtractor {
         lookahead.unref()
         lookaheadPts = nil
         firstDtsAfterSeek = nil
+        statistics.seeks += 1
         if try decodeNext() {
             try advance()
-            lookaheadIsMidStream = false
         }
         lookaheadIsFirst = false
     }
@@ -356,6 +386,7 @@ final class FrameExtractor {
             }
             switch output {
             case .frame:
+                statistics.framesDecoded += 1
                 return true
             case .endOfStream:
                 decoderEnded = true
@@ -393,6 +424,7 @@ final class FrameExtractor {
                 return
             }
             guard packet.streamIndex == streamIndex else { continue }
+            statistics.packetsRead += 1
             if firstDtsAfterSeek == nil { firstDtsAfterSeek = packet.dts ?? packet.pts }
             if packet.isKeyframe, let pts = packet.pts, let dts = packet.dts, pts > dts {
                 keyframeDelay = max(keyframeDelay, pts - dts)
@@ -438,6 +470,7 @@ final class FrameExtractor {
         } catch {
             throw .decodeFailed("cannot convert the frame (\(error.message))")
         }
+        statistics.imagesConverted += 1
         let picture = Picture(image: image, pts: pts, isKeyframe: frame.isKeyframe)
         lastPicture = picture
         return picture

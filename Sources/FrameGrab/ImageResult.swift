@@ -14,3 +14,35 @@ public struct ImageResult: Sendable {
     public let requestedTime: MediaTime
     public let outcome: Result<GeneratedImage, FrameGrabError>
 }
+
+/// How much work a generator has done: what the cost of a set of requests was, for tests and benchmarks.
+public struct GenerationStatistics: Sendable, Equatable {
+    /// Video packets read from the file (including those read only to find a keyframe).
+    public var packetsRead = 0
+    /// Frames the decoder produced.
+    public var framesDecoded = 0
+    /// Seeks made.
+    public var seeks = 0
+    /// Frames converted to images (duplicate requests of one frame share a conversion).
+    public var imagesConverted = 0
+
+    public init() {}
+
+    static func + (lhs: GenerationStatistics, rhs: GenerationStatistics) -> GenerationStatistics {
+        var sum = lhs
+        sum.packetsRead += rhs.packetsRead
+        sum.framesDecoded += rhs.framesDecoded
+        sum.seeks += rhs.seeks
+        sum.imagesConverted += rhs.imagesConverted
+        return sum
+    }
+
+    static func - (lhs: GenerationStatistics, rhs: GenerationStatistics) -> GenerationStatistics {
+        var difference = lhs
+        difference.packetsRead -= rhs.packetsRead
+        difference.framesDecoded -= rhs.framesDecoded
+        difference.seeks -= rhs.seeks
+        difference.imagesConverted -= rhs.imagesConverted
+        return difference
+    }
+}

@@ -73,17 +73,25 @@ final class FormatContext {
         return entry.pointee.timestamp
     }
 
-    /// Keyframe timestamps of a stream from the demuxer's index (empty when the container has none).
-    func indexedKeyframes(stream streamIndex: Int) -> [Int64] {
+    /// A stream's index as the demuxer built it: the timestamps of its keyframe entries, and whether it
+    /// lists every frame (MP4 and AVI sample tables) or only some seek points (Matroska cues, often one per
+    /// cluster), in which case keyframes missing from it still exist.
+    func index(stream streamIndex: Int) -> (keyframes: [Int64], listsEveryFrame: Bool) {
         let stream = self.stream(streamIndex)
         let count = avformat_index_get_entries_count(stream)
         var keyframes: [Int64] = []
+        var everyFrame = false
         keyframes.reserveCapacity(Int(count))
         for i in 0..<count {
             guard let entry = avformat_index_get_entry(stream, i) else { continue }
-            if entry.pointee.flags & AVINDEX_KEYFRAME != 0 { keyframes.append(entry.pointee.timestamp) }
+            if entry.pointee.flags & AVINDEX_KEYFRAME != 0 {
+                keyframes.append(entry.pointee.timestamp)
+            } else {
+                everyFrame = true
+            }
         }
         keyframes.sort()
-        return keyframes
+        return (keyframes, everyFrame)
     }
+
 }
