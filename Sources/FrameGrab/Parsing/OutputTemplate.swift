@@ -51,7 +51,7 @@ public struct OutputTemplate: Sendable, Equatable {
     public var usesTime: Bool { pattern.contains("{ms}") }
 
     public func path(for values: Values) -> String {
-        let name = URL(fileURLWithPath: values.inputPath).deletingPathExtension().lastPathComponent
+        let name = OutputTemplate.baseName(values.inputPath)
         let width = String(max(values.count, 1)).count
         let index = String(values.index)
         let ms = values.requestedTime.isNumeric ? String(values.requestedTime.convertScale(1000, rounding: .down).value) : "invalid"
@@ -59,6 +59,13 @@ public struct OutputTemplate: Sendable, Equatable {
             .replacingOccurrences(of: "{name}", with: OutputTemplate.safeComponent(name))
             .replacingOccurrences(of: "{index}", with: String(repeating: "0", count: max(0, width - index.count)) + index)
             .replacingOccurrences(of: "{ms}", with: ms)
+    }
+
+    /// The file name without folders and without its extension (`a/b.c.mp4` → `b.c`; `.hidden` stays).
+    static func baseName(_ path: String) -> String {
+        let file = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
+        return String(file[..<dot])
     }
 
     /// A file name taken from input cannot climb out of the output folder or start a new one.

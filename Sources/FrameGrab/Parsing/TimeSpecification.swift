@@ -99,6 +99,12 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
 public struct ParseError: Error, Sendable, CustomStringConvertible {
     public let text: String
     public let reason: String
+
+    public init(text: String, reason: String) {
+        self.text = text
+        self.reason = reason
+    }
+
     public var description: String { "invalid value '\(text)': \(reason)" }
 }
 

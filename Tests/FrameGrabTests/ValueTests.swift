@@ -1,0 +1,155 @@
+import Foundation
+import FrameGrab
+import Testing
+
+@Suite struct MediaTimeTests {
+    @Test func exactRationalComparison() {
+        #expect(MediaTime(value: 1001, timescale: 30000) == MediaTime(value: 1001 * 2, timescale: 60000))
+        #expect(MediaTime(value: 1, timescale: 3) < MediaTime(value: 333_334, timescale: 1_000_000))
+        #expect(MediaTime(value: 1, timescale: 3) > MediaTime(value: 333_333, timescale: 1_000_000))
+        #expect(MediaTime.positiveInfinity > MediaTime(value: Int64.max, timescale: 1))
+        #expect(MediaTime.negativeInfinity < MediaTime(value: Int64.min, timescale: 1))
+        #expect(Set([MediaTime(value: 1, timescale: 2), MediaTime(value: 2, timescale: 4)]).count == 1)
+    }
+
+    @Test func arithmeticIsExact() {
+        // 1/3 + 1/6 = 1/2, with no floating-point rounding.
+        #expect(MediaTime(value: 1, timescale: 3) + MediaTime(value: 1, timescale: 6) == MediaTime(value: 1, timescale: 2))
+        // 30000/1001 frame durations add up exactly.
+        let frame = MediaTime(value: 1001, timescale: 30000)
+        var sum = MediaTime.zero
+        for _ in 0..<30000 { sum += frame }
+        #expect(sum == MediaTime(value: 1001, timescale: 1))
+        #expect(frame * 3 - frame == frame * 2)
+        #expect((MediaTime.positiveInfinity - .positiveInfinity).isValid == false)
+        #expect(MediaTime.positiveInfinity + frame == .positiveInfinity)
+    }
+
+    @Test func seconds() {
+        #expect(MediaTime(seconds: 12.5) == MediaTime(value: 25, timescale: 2))
+        #expect(MediaTime(seconds: 12.5).seconds == 12.5)
+        #expect(MediaTime(seconds: .infinity) == .positiveInfinity)
+        #expect(!MediaTime(seconds: .nan).isValid)
+        #expect(MediaTime(value: 1, timescale: 25).decimalSeconds == "0.04")
+        #expect(MediaTime(value: -3, timescale: 2).decimalSeconds == "-1.5")
+    }
+
+    @Test func convertScaleRounds() {
+        let third = MediaTime(value: 1, timescale: 3)
+        #expect(third.convertScale(1000).value == 333)
+        #expect(third.convertScale(1000, rounding: .up).value == 334)
+        #expect(MediaTime(value: -1, timescale: 3).convertScale(1000).value == -334)
+        #expect(MediaTime(value: 2, timescale: 3).convertScale(1000, rounding: .nearest).value == 667)
+    }
+}
+
+@Suite struct ParsingTests {
+    func seconds(_ text: String) throws -> MediaTime {
+        guard case .time(let time) = try TimeSpecification(parsing: text) else { throw ParseError(text: text, reason: "not a time") }
+        return time
+    }
+
+    @Test func timeForms() throws {
+        #expect(try seconds("12.5") == MediaTime(value: 25, timescale: 2))
+        #expect(try seconds("12.5s") == MediaTime(value: 25, timescale: 2))
+        #expect(try seconds("1500ms") == MediaTime(value: 3, timescale: 2))
+        #expect(try seconds("0.5ms") == MediaTime(value: 1, timescale: 2000))
+        #expect(try seconds("02:03") == MediaTime(value: 123, timescale: 1))
+        #expect(try seconds("01:02:03.250") == MediaTime(value: 3723250, timescale: 1000))
+        #expect(try seconds(".5") == MediaTime(value: 1, timescale: 2))
+        #expect(try TimeSpecification(parsing: "50%") == .percent(50))
+        #expect(try TimeSpecification.parseList("1,2.5,10%") == [.time(MediaTime(value: 1, timescale: 1)), .time(MediaTime(value: 5, timescale: 2)), .percent(10)])
+        // Exact: 0.1 is 1/10, not the double nearest to it.
+        #expect(try seconds("0.1") == MediaTime(value: 1, timescale: 10))
+    }
+
+    @Test(arguments: ["", "abc", "-1", "1x", "1.2.3", "01:60", "1:2:3:4", "101%", "-5%", "1e3", "12,", "1..5", "٣"])
+    func malformedTimesAreRejected(text: String) {
+        #expect(throws: ParseError.self) { try TimeSpecification.parseList(text) }
+    }
+
+    @Test func percentagesResolveInsideTheVideo() {
+        let duration = MediaTime(value: 10, timescale: 1)
+        #expect(TimeSpecification.percent(50).resolve(duration: duration) == MediaTime(value: 5, timescale: 1))
+        #expect(TimeSpecification.percent(0).resolve(duration: duration) == .zero)
+        // 100% is the last frame: just inside the end.
+        #expect(TimeSpecification.percent(100).resolve(duration: duration) == MediaTime(value: 9_999_999, timescale: 1_000_000))
+        #expect(!TimeSpecification.percent(50).resolve(duration: .invalid).isValid)
+    }
+
+    @Test func tolerances() throws {
+        #expect(try ToleranceSpecification.parse("exact") == .zero)
+        #expect(try ToleranceSpecification.parse("keyframe") == .positiveInfinity)
+        #expect(try ToleranceSpecification.parse("inf") == .positiveInfinity)
+        #expect(try ToleranceSpecification.parse("0.25") == MediaTime(value: 1, timescale: 4))
+        #expect(try ToleranceSpecification.parse("500ms") == MediaTime(value: 1, timescale: 2))
+        #expect(throws: ParseError.self) { try ToleranceSpecification.parse("soon") }
+    }
+
+    @Test func sizes() throws {
+        #expect(try PixelSize(parsing: "640x360") == PixelSize(width: 640, height: 360))
+        #expect(try PixelSize(parsing: "320x0") == PixelSize(width: 320, height: 0))
+        for bad in ["12", "x", "-1x5", "axb", "1x2x3"] {
+            #expect(throws: ParseError.self) { try PixelSize(parsing: bad) }
+        }
+    }
+
+    @Test func outputTemplates() throws {
+        let values = OutputTemplate.Values(inputPath: "/videos/holiday.clip.mp4", index: 7, count: 120, requestedTime: MediaTime(seconds: 12.3456))
+        #expect(try OutputTemplate("{name}-{index}.png").path(for: values) == "holiday.clip-007.png")
+        #expect(try OutputTemplate("out/{name}/{ms}.png").path(for: values) == "out/holiday.clip/12345.png")
+        #expect(try OutputTemplate("thumbs/").path(for: values) == "thumbs/holiday.clip-007.png")
+        #expect(throws: ParseError.self) { try OutputTemplate("{nope}.png") }
+        #expect(throws: ParseError.self) { try OutputTemplate("{name.png") }
+        // A name taken from the input can never climb out of the output folder.
+        let sneaky = OutputTemplate.Values(inputPath: "/videos/...mp4", index: 1, count: 1, requestedTime: .zero)
+        #expect(try OutputTemplate("out/{name}/x.png").path(for: sneaky) == "out/_../x.png")
+    }
+}
+
+@Suite struct PNGTests {
+    func gradient(_ format: FrameImage.PixelFormat, width: Int = 37, height: Int = 11) -> FrameImage {
+        let count = width * height * format.bytesPerPixel
+        return FrameImage(width: width, height: height, pixelFormat: format, pixels: (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 / 13) })
+    }
+
+    @Test(arguments: [FrameImage.PixelFormat.rgb8, .rgba8, .rgb16, .rgba16])
+    func roundTrip(format: FrameImage.PixelFormat) throws {
+        let image = gradient(format)
+        for level in [0, 3, 9] {
+            for filter in PNGOptions.Filter.allCases {
+                let data = try image.pngData(options: PNGOptions(compressionLevel: level, filter: filter))
+                #expect(Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+                #expect(try FrameImage(pngData: data) == image)
+            }
+        }
+    }
+
+    @Test func sameImageSameBytes() throws {
+        let image = gradient(.rgb8)
+        #expect(try image.pngData() == image.pngData())
+    }
+
+    @Test func textChunksAreWritten() throws {
+        let data = try gradient(.rgb8).pngData(options: PNGOptions(textChunks: [("Source", "movie.mp4")]))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("tEXtSource\u{0}movie.mp4"))
+    }
+
+    @Test func corruptDataIsAnError() throws {
+        let data = try gradient(.rgb8).pngData()
+        #expect(throws: PNGError.self) { try FrameImage(pngData: Array(data.prefix(data.count / 2))) }
+        #expect(throws: PNGError.self) { try FrameImage(pngData: Array("not a png".utf8)) }
+    }
+
+    @Test func writesAtomically() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("framegrab-png-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("a.png")
+        try gradient(.rgb8).writePNG(to: url)
+        #expect(try FrameImage(contentsOfPNG: url) == gradient(.rgb8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["a.png"])
+        #expect(throws: (any Error).self) { try gradient(.rgb8).writePNG(to: folder.appendingPathComponent("missing/b.png")) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["a.png"])
+    }
+}
