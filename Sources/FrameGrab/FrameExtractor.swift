@@ -46,7 +46,14 @@ final class FrameExtractor {
     private let track: VideoTrack
     private let isCancelled: () -> Bool
 
-    private let packet = Packet()
+    /// Packets read ahead of the decoder, in decode order, and empty ones to reuse.
+    private var queued: [Packet] = []
+    private var spare: [Packet] = []
+    /// A packet the decoder has not accepted yet.
+    private var pending: Packet?
+    private var demuxerEnded = false
+    /// While approaching an exact target: frames hidden before it may be skipped.
+    private var skipTarget: Int64?
     private let decoded = Frame()
     private let lookahead = Frame()
     private var lookaheadPts: Int64?
@@ -55,7 +62,6 @@ final class FrameExtractor {
     private var shownRange: Range<Int64>?
     private var inputEnded = false
     private var decoderEnded = false
-    private var pendingPacket = false
     /// The last converted picture, reused when several requests land on the same frame.
     private var lastPicture: Picture?
     private let scaler = Scaler()
@@ -150,6 +156,8 @@ final class FrameExtractor {
 
     private func exactPicture(at target: Int64) throws(Failure) -> Picture {
         let target = max(target, firstPts ?? Int64.min)
+        skipTarget = target
+        defer { skipTarget = nil }
         var steps = 0, seeks = 0
         while true {
             try checkCancelled()
@@ -239,10 +247,9 @@ final class FrameExtractor {
         lookaheadPts = nil
         shownRange = nil
         for _ in 0..<100_000 {
-            try checkCancelled()
-            guard (try? format.read(into: packet)) == true else { return nil }
-            guard packet.streamIndex == streamIndex, let pts = packet.pts ?? packet.dts else { continue }
-            statistics.packetsRead += 1
+            guard let packet = try nextPacket() else { return nil }
+            defer { recycle(packet) }
+            guard let pts = packet.pts ?? packet.dts else { continue }
             if packet.isKeyframe && pts > target { return pts <= limit ? pts : nil }
             if let dts = packet.dts, dts > limit { return nil }
         }
@@ -354,7 +361,7 @@ final class FrameExtractor {
         codec.flush()
         inputEnded = false
         decoderEnded = false
-        pendingPacket = false
+        dropQueuedPackets()
         readError = nil
         shownRange = nil
         shown.unref()
@@ -403,25 +410,76 @@ final class FrameExtractor {
 
     /// Sends the decoder its next packet of our stream, or the end of the stream.
     private func feed(failures: inout Int) throws(Failure) {
-        if pendingPacket {
-            pendingPacket = false
-            if !(try sendPacket(failures: &failures)) { pendingPacket = true }
-            return
+        if pending == nil {
+            guard let next = try nextPacket() else {
+                _ = try? codec.send(nil)
+                inputEnded = true
+                return
+            }
+            // Frames nothing refers to, and that are not on screen at the target, need not be decoded.
+            codec.skipFrame = try isHiddenBeforeTarget(next) ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+            pending = next
         }
+        guard let packet = pending else { return }
+        let accepted: Bool
+        do {
+            accepted = try codec.send(packet)
+        } catch {
+            // A damaged packet: drop it; the decoder recovers at the next keyframe.
+            failures += 1
+            if failures > 64 { throw .decodeFailed("the decoder keeps rejecting the data (\(error.message))") }
+            accepted = true
+        }
+        if accepted {
+            recycle(packet)
+            pending = nil
+        }
+    }
+
+    /// Whether a later frame, still at or before the target, replaces `packet`'s frame on screen. Such a
+    /// frame is decoded only if others depend on it (the decoder's `AVDISCARD_NONREF` tells them apart).
+    /// Decode times only grow and presentation never precedes decoding, so reading ahead until a decode
+    /// time passes the target finds every frame shown up to it.
+    private func isHiddenBeforeTarget(_ packet: Packet) throws(Failure) -> Bool {
+        guard let target = skipTarget, let pts = packet.pts, pts < target, !packet.isKeyframe else { return false }
+        var index = 0
+        while true {
+            if index < queued.count {
+                if let later = queued[index].pts, later > pts, later <= target { return true }
+                index += 1
+                continue
+            }
+            let newest = queued.last ?? packet
+            guard queued.count < 64, (newest.dts ?? newest.pts ?? Int64.min) <= target, let next = try readPacket() else {
+                return false
+            }
+            queued.append(next)
+        }
+    }
+
+    /// The next packet of our stream: read ahead earlier, or from the demuxer. Nil at the end.
+    private func nextPacket() throws(Failure) -> Packet? {
+        queued.isEmpty ? try readPacket() : queued.removeFirst()
+    }
+
+    /// Reads the next packet of our stream from the demuxer. Nil at the end of the file (or at a read
+    /// error, which is remembered: everything before it is still used).
+    private func readPacket() throws(Failure) -> Packet? {
+        if demuxerEnded { return nil }
+        let packet = spare.popLast() ?? Packet()
         while true {
             try checkCancelled()
             let more: Bool
             do {
                 more = try format.read(into: packet)
             } catch {
-                // A read error past the point of no return: treat it as the end, remember why.
                 readError = error
                 more = false
             }
             if !more {
-                _ = try? codec.send(nil)
-                inputEnded = true
-                return
+                demuxerEnded = true
+                recycle(packet)
+                return nil
             }
             guard packet.streamIndex == streamIndex else { continue }
             statistics.packetsRead += 1
@@ -429,20 +487,22 @@ final class FrameExtractor {
             if packet.isKeyframe, let pts = packet.pts, let dts = packet.dts, pts > dts {
                 keyframeDelay = max(keyframeDelay, pts - dts)
             }
-            if !(try sendPacket(failures: &failures)) { pendingPacket = true }
-            return
+            return packet
         }
     }
 
-    private func sendPacket(failures: inout Int) throws(Failure) -> Bool {
-        do {
-            return try codec.send(packet)
-        } catch {
-            // A damaged packet: skip it; the decoder recovers at the next keyframe.
-            failures += 1
-            if failures > 64 { throw .decodeFailed("the decoder keeps rejecting the data (\(error.message))") }
-            return true
-        }
+    private func recycle(_ packet: Packet) {
+        packet.unref()
+        spare.append(packet)
+    }
+
+    /// Forgets packets read ahead (after a seek).
+    private func dropQueuedPackets() {
+        for packet in queued { recycle(packet) }
+        queued.removeAll()
+        if let pending { recycle(pending) }
+        pending = nil
+        demuxerEnded = false
     }
 
     private func checkCancelled() throws(Failure) {

@@ -74,3 +74,23 @@ import Testing
         #expect(generator.statistics.framesDecoded <= keys.count * (2 + Self.slack))
     }
 }
+
+extension DecodingCostTests {
+    /// Frames that no other frame refers to and that are off screen at the target are skipped: fewer frames
+    /// come out of the decoder than lie between the keyframe and the target, and the answer is unchanged.
+    @Test(arguments: ["h264-bframes.mp4", "h264-offset.ts", "vfr.mkv"])
+    func hiddenNonReferenceFramesAreNotDecoded(name: String) async throws {
+        let video = Fixtures.video(name)
+        let generator = try generator(name)
+        let lastKey = video.keyframeIndices.last!
+        let target = lastKey - 1
+        let previousKey = video.keyframeIndices.last { $0 <= target }!
+        let frames = try await run(generator, [video.time(ofFrame: target).seconds + 0.001])
+        #expect(frames[0] == target)
+        let between = target - previousKey + 1
+        let bFrames = (previousKey...target).filter { video.frames[$0].type == "B" }.count
+        #expect(bFrames > between / 3, "the fixture should have B-frames")
+        // At least a third of the B-frames (the non-reference ones) are skipped.
+        #expect(generator.statistics.framesDecoded <= between - bFrames / 3)
+    }
+}

@@ -16,6 +16,8 @@ public enum Fixtures {
         public let pts: Int64
         public let key: Bool
         public let duration: Int64?
+        /// I, P or B.
+        public let type: String
     }
 
     public struct Video: Sendable {
@@ -61,7 +63,8 @@ public enum Fixtures {
         let entry = manifest[name] as! [String: Any]
         let timeBase = entry["time_base"] as! [Int]
         let frames = (entry["frames"] as! [[String: Any]]).map { frame in
-            Frame(pts: Int64(frame["pts"] as! Int), key: frame["key"] as! Bool, duration: (frame["duration"] as? Int).map(Int64.init))
+            Frame(pts: Int64(frame["pts"] as! Int), key: frame["key"] as! Bool, duration: (frame["duration"] as? Int).map(Int64.init),
+                  type: frame["type"] as? String ?? "?")
         }
         return Video(name: name, width: entry["width"] as! Int, height: entry["height"] as! Int,
                      rotation: entry["rotation"] as! Int,
