@@ -120,7 +120,11 @@ extension AssetImageGenerator {
                                                    aperture: configuration.apertureMode,
                                                    appliesOrientation: configuration.appliesPreferredTrackTransform)
             let generator = self.generator, mark = cancellationMark
+            // Exact requests decode runs of frames, where frame threading pays; keyframe windows decode
+            // single frames right after seeks, where its latency (a frame per thread) is pure waste.
+            let exact = configuration.toleranceBefore == .zero && configuration.toleranceAfter == .zero
             return try FrameExtractor(asset: generator.asset, settings: settings, threads: configuration.decoderThreadCount,
+                                      frameThreads: exact,
                                       isCancelled: { Task.isCancelled || generator.isCancelled(since: mark) })
         }
 

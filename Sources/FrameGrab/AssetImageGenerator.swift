@@ -69,7 +69,8 @@ public final class AssetImageGenerator: Sendable {
         set { configuration.withLock { $0.apertureMode = newValue } }
     }
 
-    /// Threads the decoder may use; 0 (the default) lets FFmpeg choose from the number of cores.
+    /// Threads the decoder may use; 0 (the default) lets FFmpeg choose from the number of cores. With zero
+    /// tolerances the threads decode several frames at once; with a window, slices of one frame.
     public var decoderThreadCount: Int {
         get { configuration.withLock { $0.decoderThreadCount } }
         set { configuration.withLock { $0.decoderThreadCount = max(0, newValue) } }

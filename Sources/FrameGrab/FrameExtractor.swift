@@ -78,7 +78,7 @@ final class FrameExtractor {
     private var lastFrameDuration: Int64 = 0
     private var readError: FFmpegError?
 
-    init(asset: MediaAsset, settings: Settings, threads: Int, isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
+    init(asset: MediaAsset, settings: Settings, threads: Int, frameThreads: Bool, isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
         path = asset.path
         track = asset.videoTrack
         self.settings = settings
@@ -91,7 +91,7 @@ final class FrameExtractor {
         let stream = format.stream(track.streamIndex)
         timeBase = stream.pointee.time_base
         do {
-            codec = try CodecContext(stream: stream, threads: threads)
+            codec = try CodecContext(stream: stream, threads: threads, frameThreads: frameThreads)
         } catch let error as CodecContext.DecoderNotFound {
             throw FrameGrabError(.unsupportedCodec, "\(asset.path): no decoder for the \(error.codecName) codec in this FFmpeg", path: asset.path)
         } catch {
@@ -196,47 +196,56 @@ final class FrameExtractor {
     }
 
     /// A keyframe shown inside the window, if one can be found cheaply; nil means "go exact".
+    ///
+    /// A keyframe counts when it is on screen at some instant of the window: presented inside it, or
+    /// presented before it and still shown at its start. Its distance from T is measured to the nearest
+    /// instant it is shown inside the window.
     private func keyframe(near target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture? {
-        func acceptable(_ pts: Int64) -> Bool { pts >= lower && pts <= upper }
+        func distance(_ pts: Int64) -> UInt64 { max(pts, lower).saturatingSubtract(target).magnitude }
         if indexIsComplete {
-            // Index timestamps may be decode times, `keyframeDelay` ahead of presentation.
-            func distance(_ k: Int64) -> UInt64 { (k.saturatingAdd(keyframeDelay)).saturatingSubtract(target).magnitude }
-            let candidates = keyframes.filter { $0 >= lower.saturatingSubtract(keyframeDelay) && $0 <= upper }
-            guard let best = candidates.min(by: { distance($0) < distance($1) }) else { return nil }
-            // Already decoded?
-            let estimate = best.saturatingAdd(keyframeDelay)
-            if let range = shownRange, shown.isKeyframe, range.lowerBound == estimate {
-                return try picture(from: shown, pts: range.lowerBound)
+            // Index timestamps may be decode times, `keyframeDelay` ahead of presentation; demuxers seek by
+            // presentation time (MP4 corrects its decode-time index itself).
+            let estimates = keyframes.map { $0.saturatingAdd(keyframeDelay) }
+            var candidates = estimates.filter { $0 >= lower && $0 <= upper }
+            // The keyframe before the window may still be on screen at its start; that is checked by
+            // decoding, so it is tried first only when it would be the nearest, and skipped if not shown.
+            if let earlier = estimates.last(where: { $0 < lower }) { candidates.append(earlier) }
+            for candidate in candidates.sorted(by: { distance($0) < distance($1) }).prefix(2) {
+                if let range = shownRange, shown.isKeyframe, range.lowerBound == candidate, range.upperBound > lower {
+                    return try picture(from: shown, pts: candidate)
+                }
+                if lookaheadPts != candidate || !lookahead.isKeyframe { try seek(exactlyTo: candidate) }
+                if let found = try keyframeOnScreen(lower: lower, upper: upper) { return found }
             }
-            if let pts = lookaheadPts, lookahead.isKeyframe, pts == estimate {
-                return try picture(from: lookahead, pts: pts)
-            }
-            // Demuxers seek by presentation time (MP4 corrects its decode-time index itself).
-            try seek(exactlyTo: estimate)
-        } else {
-            // Not every keyframe is known: the keyframe at or before T; then, reading packets without decoding
-            // them, the first keyframe after T. The nearer one inside the window wins.
-            try seek(before: target)
-            let before = lookaheadPts.flatMap { pts in lookahead.isKeyframe && acceptable(pts) ? pts : nil }
-            // Past this point a later keyframe can no longer be nearer than the earlier one.
-            let reach = before.map { target.saturatingAdd(target - $0) } ?? upper
-            if upper > target, let after = try keyframePacket(after: target, through: min(upper, reach)) {
-                // Timestamp searches (MPEG-TS) may land a little before it: decode up to it.
-                try seek(before: after)
-                while let pts = lookaheadPts, pts < after, try decodeNext() { try advance() }
-            } else if upper > target {
-                try seek(before: target)
-            }
+            return nil
         }
-        guard let pts = lookaheadPts, lookahead.isKeyframe else { return nil }
-        if acceptable(pts) { return try picture(from: lookahead, pts: pts) }
-        if pts < lower {
-            // Shown at the window's start if the next frame comes after it.
-            if try decodeNext() {
-                try advance()
-                if let range = shownRange, range.upperBound > lower { return try picture(from: shown, pts: range.lowerBound) }
-            }
+        // Not every keyframe is known: take the keyframe at or before T; then, reading packets without
+        // decoding them, find the first keyframe after T. The nearer one on screen in the window wins.
+        try seek(before: target)
+        let earlier = try keyframeOnScreen(lower: lower, upper: upper).map { (picture: $0, distance: distance($0.pts)) }
+        // Past this point a later keyframe can no longer be nearer than the earlier one.
+        let reach = earlier.map { target.saturatingAdd(Int64(clamping: $0.distance)) } ?? upper
+        if upper > target, let after = try keyframePacket(after: target, through: min(upper, reach)),
+           earlier.map({ distance(after) < $0.distance }) ?? true {
+            // Timestamp searches (MPEG-TS) may land a little before it: decode up to it.
+            try seek(before: after)
+            while let pts = lookaheadPts, pts < after, try decodeNext() { try advance() }
+            if let later = try keyframeOnScreen(lower: lower, upper: upper) { return later }
         }
+        // (Reading ahead left the decoder without a position: the next request seeks.)
+        return earlier?.picture
+    }
+
+    /// The newest decoded frame as the answer to a window, if it is a keyframe on screen in the window.
+    private func keyframeOnScreen(lower: Int64, upper: Int64) throws(Failure) -> Picture? {
+        guard let pts = lookaheadPts, lookahead.isKeyframe, pts <= upper else { return nil }
+        if pts >= lower { return try picture(from: lookahead, pts: pts) }
+        // Presented before the window: on screen at its start if the next frame comes after it.
+        guard try decodeNext() else {
+            return pts.saturatingAdd(frameDuration(lookahead)) > lower ? try picture(from: lookahead, pts: pts) : nil
+        }
+        try advance()
+        if let range = shownRange, range.lowerBound == pts, range.upperBound > lower { return try picture(from: shown, pts: pts) }
         return nil
     }
 

@@ -16,4 +16,25 @@ struct Framegrab: AsyncParsableCommand {
         subcommands: [Grab.self],
         defaultSubcommand: Grab.self
     )
+
+    /// `framegrab --help` describes grabbing, the default subcommand, rather than only listing
+    /// subcommands; everything else goes through argument-parser as usual.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
+            print(helpMessage(for: Grab.self))
+            print("SUBCOMMANDS:\n  grab (default)          \(Grab.configuration.abstract)\n\n  See 'framegrab help <subcommand>' for detailed help.")
+            return
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

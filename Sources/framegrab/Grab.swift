@@ -5,6 +5,7 @@ import FrameGrab
 struct Grab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one PNG per requested time of each input (the default subcommand).",
+        usage: "framegrab [grab] <input> ... -t <time> [-t <time> ...] [<options>]",
         discussion: """
             TIME forms: 12.5, 12.5s, 1500ms, 02:03, 01:02:03.250, 50% (of the duration; 100% is the last frame). \
             Time 0 is the start of the file's timeline. By default each image is the frame on screen at the \

@@ -54,6 +54,7 @@ struct GrabRun: Sendable {
         let count = settings.times.count
         var jobs: [Job] = []
         var owners: [String: (input: String, index: Int)] = [:]
+        let inputFiles = Set(settings.inputs.map(GrabRun.canonicalPath))
         for input in settings.inputs {
             var job = Job(input: input, asset: nil, requests: [])
             var duration: MediaTime = .invalid
@@ -75,7 +76,11 @@ struct GrabRun: Sendable {
                 let values = OutputTemplate.Values(inputPath: input, index: index, count: count,
                                                    requestedTime: specification.resolve(duration: duration))
                 let path = settings.template.path(for: values)
-                let key = URL(fileURLWithPath: path).standardizedFileURL.path
+                let key = GrabRun.canonicalPath(path)
+                if inputFiles.contains(key) {
+                    output.standardError("framegrab: refusing to run: \(input) request \(index) (\(specification)) would overwrite the input \(path)")
+                    return nil
+                }
                 if let owner = owners[key] {
                     output.standardError("framegrab: refusing to run: \(path) would be written twice, for \(owner.input) request \(owner.index) (\(settings.times[owner.index - 1])) and \(input) request \(index) (\(specification)); add {index}, {ms} or {name} to --output")
                     return nil
@@ -88,7 +93,20 @@ struct GrabRun: Sendable {
         return jobs
     }
 
+    /// The absolute path with `.`, `..` and symbolic links resolved, so that two spellings of one file match.
+    static func canonicalPath(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let folder = url.deletingLastPathComponent().resolvingSymlinksInPath()
+        return folder.appendingPathComponent(url.lastPathComponent).resolvingSymlinksInPath().path
+    }
+
     // MARK: Working
+
+    /// When several files are decoded at once, they share the cores instead of each asking for all of them.
+    private var decoderThreads: Int {
+        let concurrent = min(settings.jobs, settings.inputs.count)
+        return concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
+    }
 
     private func process(_ job: Job) async {
         let asset: MediaAsset
@@ -108,6 +126,7 @@ struct GrabRun: Sendable {
         generator.maximumSize = settings.maximumSize
         generator.appliesPreferredTrackTransform = settings.autorotate
         generator.apertureMode = settings.aperture
+        generator.decoderThreadCount = decoderThreads
         let times = job.requests.map { $0.specification.resolve(duration: asset.duration) }
         var answered = Set<Int>()
         // Images are encoded and written on other cores while the decoder moves on; at most

@@ -61,6 +61,29 @@ import Testing
     }
 
     @Test(arguments: Fixtures.videoNames)
+    func keyframeStillOnScreenAtTheWindowStartCounts(name: String) async throws {
+        let video = Fixtures.video(name)
+        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let reach = MediaTime(value: 3, timescale: 10)
+        generator.requestedTimeToleranceBefore = reach
+        // The window opens between a keyframe and the frame after it: the keyframe is on screen there.
+        let keys = Array(video.keyframeIndices.dropFirst())
+        let times = keys.map { key -> MediaTime in
+            let start = video.time(ofFrame: key), next = video.time(ofFrame: key + 1)
+            return MediaTime(seconds: (start.seconds + next.seconds) / 2) + reach
+        }
+        var seen = 0
+        for await result in generator.results(for: times) {
+            let generated = try result.outcome.get()
+            let key = keys[result.requestIndex]
+            #expect(frameNumber(in: generated.image, orientation: generator.asset.videoTrack.orientation) == key, "\(name) at \(result.requestedTime)")
+            #expect(generated.actualTime == video.time(ofFrame: key))
+            seen += 1
+        }
+        #expect(seen == keys.count)
+    }
+
+    @Test(arguments: Fixtures.videoNames)
     func windowWithoutAKeyframeGivesTheExactFrame(name: String) async throws {
         let video = Fixtures.video(name)
         let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))

@@ -36,7 +36,19 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
         try parseDuration(raw.trimmingCharacters(in: .whitespaces), original: raw)
     }
 
+    /// The largest time accepted: about 317 years, far past any video, and small enough that every
+    /// conversion (to microseconds, to a stream's ticks) stays exact.
+    public static let largestTime = MediaTime(value: 10_000_000_000, timescale: 1)
+
     private static func parseDuration(_ text: String, original: String) throws(ParseError) -> MediaTime {
+        let time = try parseUnboundedDuration(text, original: original)
+        if time > largestTime {
+            throw ParseError(text: original, reason: "too large: times go up to \(largestTime.decimalSeconds) seconds")
+        }
+        return time
+    }
+
+    private static func parseUnboundedDuration(_ text: String, original: String) throws(ParseError) -> MediaTime {
         let invalid = ParseError(text: original, reason: "expected seconds (12.5, 12.5s, 1500ms), a clock time (02:03, 01:02:03.250) or a percentage (50%)")
         if text.contains(":") {
             let fields = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)

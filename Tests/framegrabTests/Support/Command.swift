@@ -125,20 +125,20 @@ final class RunningCommand: @unchecked Sendable {
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
         // Foundation closed the child's ends of the pipes in this process once the child was running.
-        drain(outPipe.fileHandleForReading) { [unowned self] chunk in lock.withLock { out.append(chunk) } }
-        drain(errPipe.fileHandleForReading) { [unowned self] chunk in lock.withLock { err.append(chunk) } }
+        drain(outPipe.fileHandleForReading) { chunk in self.lock.withLock { self.out.append(chunk) } }
+        drain(errPipe.fileHandleForReading) { chunk in self.lock.withLock { self.err.append(chunk) } }
         if let inPipe, let stdin {
             let handle = inPipe.fileHandleForWriting
+            // The command may exit without reading; a write to a closed pipe must not kill the tests.
+            signal(SIGPIPE, SIG_IGN)
             DispatchQueue.global().async {
-                // The command may exit without reading; a write to a closed pipe must not kill the tests.
-                signal(SIGPIPE, SIG_IGN)
                 try? handle.write(contentsOf: stdin)
                 try? handle.close()
             }
         }
     }
 
-    private func drain(_ handle: FileHandle, into append: @escaping (Data) -> Void) {
+    private func drain(_ handle: FileHandle, into append: @escaping @Sendable (Data) -> Void) {
         drained.enter()
         let thread = Thread { [drained] in
             let fd = handle.fileDescriptor

@@ -1,0 +1,48 @@
+"""PyAV peer of `framegrab` (exact frames): python pyav_grab.py INPUT OUTDIR T [T ...]
+
+For each time T (seconds, decimal), seeks to the keyframe at or before T and decodes forward to the
+frame on screen at T (the last frame whose presentation time is at or before T), then saves it as
+OUTDIR/NN.png (NN = the request's position from 1, zero-padded to two digits) through Pillow.
+Frame threading is on (thread_type AUTO), as anyone after speed would set it.
+"""
+import os
+import sys
+from fractions import Fraction
+
+import av
+
+
+def main() -> int:
+    if len(sys.argv) < 4:
+        print(__doc__.strip(), file=sys.stderr)
+        return 64
+    path, outdir = sys.argv[1], sys.argv[2]
+    times = [Fraction(t) for t in sys.argv[3:]]
+    width = max(2, len(str(len(times))))
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        time_base = stream.time_base
+        start = stream.start_time or 0
+        for index, t in enumerate(times, 1):
+            target = start + int(t / time_base)  # floor: a pts at or before T
+            container.seek(target, stream=stream, backward=True, any_frame=False)
+            chosen = None
+            for frame in container.decode(stream):
+                if frame.pts is None:
+                    continue
+                if frame.pts <= target:
+                    chosen = frame
+                    continue
+                if chosen is None:  # T before the first frame: the first frame
+                    chosen = frame
+                break
+            if chosen is None:
+                print(f"pyav_grab: nothing decoded for {t}", file=sys.stderr)
+                return 1
+            chosen.to_image().save(os.path.join(outdir, f"{index:0{width}d}.png"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
