@@ -33,6 +33,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fuzz target over open-probe-seek-decode (scripts/fuzz); built plainly, it replays inputs given as arguments.
+        .executableTarget(name: "framegrab-fuzz", dependencies: ["FrameGrab"]),
         // Fixture paths, the manifest ffprobe wrote about them, and the frame-number reader: shared by the tests.
         .target(name: "TestSupport", dependencies: ["FrameGrab"], path: "Tests/TestSupport"),
         .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab", "TestSupport"]),
