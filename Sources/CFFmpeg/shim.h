@@ -2,6 +2,9 @@
 #define FRAMEGRAB_CFFMPEG_SHIM_H
 
 #include <errno.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <libavutil/dict.h>
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
 #include <libswscale/swscale.h>
@@ -33,5 +36,41 @@ static inline int fg_stream_display_matrix(const AVStream *stream, int32_t matri
     for (int i = 0; i < 9; i++) matrix[i] = ((const int32_t *)data)[i];
     return 1;
 }
+
+/// When a demuxer must stop: a CLOCK_MONOTONIC instant in nanoseconds (0 for never) and a flag set to
+/// cancel at once. Owned by Swift (`Deadline`); read by FFmpeg's blocking I/O through `fg_interrupt`.
+typedef struct fg_deadline {
+    int64_t monotonic_ns;
+    atomic_int cancelled;
+} fg_deadline;
+
+static inline int64_t fg_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+static inline void fg_deadline_init(fg_deadline *deadline, int64_t monotonic_ns) {
+    deadline->monotonic_ns = monotonic_ns;
+    atomic_init(&deadline->cancelled, 0);
+}
+
+static inline void fg_deadline_cancel(fg_deadline *deadline) { atomic_store(&deadline->cancelled, 1); }
+
+/// FFmpeg's `AVIOInterruptCB` callback: nonzero stops the blocking call with `AVERROR_EXIT`.
+static inline int fg_interrupt(void *opaque) {
+    fg_deadline *deadline = (fg_deadline *)opaque;
+    if (deadline == NULL) return 0;
+    if (atomic_load(&deadline->cancelled)) return 1;
+    return deadline->monotonic_ns > 0 && fg_monotonic_ns() >= deadline->monotonic_ns;
+}
+
+/// Installs the interrupt callback; call before `avformat_open_input`.
+static inline void fg_set_interrupt(AVFormatContext *context, fg_deadline *deadline) {
+    context->interrupt_callback.callback = fg_interrupt;
+    context->interrupt_callback.opaque = deadline;
+}
+
+static inline int fg_averror_exit(void) { return AVERROR_EXIT; }
 
 #endif

@@ -111,6 +111,10 @@ extension AssetImageGenerator {
                     return .failure(FrameGrabError(.decodeFailed, "\(where_): \(why)", path: path, requestedTime: time))
                 case .cancelled:
                     return .failure(FrameGrabError(.cancelled, "\(where_): cancelled", path: path, requestedTime: time))
+                case .timedOut:
+                    return .failure(FrameGrabError(timedOut: path, limit: generator.asset.limits.timeLimit, time: time))
+                case .tooLarge(let size):
+                    return .failure(FrameGrabError(tooLarge: size, limit: generator.asset.limits.maximumPixelCount, path: path, time: time))
                 }
             }
         }

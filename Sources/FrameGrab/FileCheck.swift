@@ -17,10 +17,14 @@ enum FileCheck {
         if info.st_mode & S_IFMT == S_IFDIR {
             throw FrameGrabError(.isDirectory, "\(path): is a folder, not a video file", path: path)
         }
+        if info.st_mode & S_IFMT != S_IFREG {
+            // Named pipes, sockets and devices can block a read forever or never end.
+            throw FrameGrabError(.notRegularFile, "\(path): not a regular file (a named pipe, socket or device)", path: path)
+        }
         if access(path, R_OK) != 0 {
             throw FrameGrabError(.permissionDenied, "\(path): permission denied", path: path)
         }
-        if info.st_mode & S_IFMT == S_IFREG && info.st_size == 0 {
+        if info.st_size == 0 {
             throw FrameGrabError(.emptyFile, "\(path): the file is empty", path: path)
         }
     }

@@ -25,7 +25,13 @@ final class FrameExtractor {
         case beyondEnd(lastFrameEnd: Int64)
         case decodeFailed(String)
         case cancelled
+        case timedOut
+        case tooLarge(PixelSize)
     }
+
+    /// Packets of our stream read in a row without the decoder giving out a frame, before a request gives
+    /// up: a file whose frames never decode (no keyframe, broken data) is not read forever.
+    static let packetsWithoutProgressLimit = 20_000
 
     let path: String
     let format: FormatContext
@@ -45,6 +51,10 @@ final class FrameExtractor {
     private let settings: Settings
     private let track: VideoTrack
     private let isCancelled: () -> Bool
+    private let deadline: Deadline
+    private let maximumPixels: Int
+    /// Packets read since the decoder last gave out a frame.
+    private var packetsWithoutFrame = 0
 
     /// Packets read ahead of the decoder, in decode order, and empty ones to reuse.
     private var queued: [Packet] = []
@@ -83,6 +93,8 @@ final class FrameExtractor {
         track = asset.videoTrack
         self.settings = settings
         self.isCancelled = isCancelled
+        deadline = asset.deadline
+        maximumPixels = asset.limits.maximumPixelCount
         guard track.isDecodable else {
             throw FrameGrabError(.unsupportedCodec, "\(asset.path): no decoder for the \(track.codecName) codec in this FFmpeg", path: asset.path)
         }
@@ -91,7 +103,7 @@ final class FrameExtractor {
         let stream = format.stream(track.streamIndex)
         timeBase = stream.pointee.time_base
         do {
-            codec = try CodecContext(stream: stream, threads: threads, frameThreads: frameThreads)
+            codec = try CodecContext(stream: stream, threads: threads, frameThreads: frameThreads, maximumPixels: maximumPixels)
         } catch let error as CodecContext.DecoderNotFound {
             throw FrameGrabError(.unsupportedCodec, "\(asset.path): no decoder for the \(error.codecName) codec in this FFmpeg", path: asset.path)
         } catch {
@@ -148,6 +160,7 @@ final class FrameExtractor {
     /// The frame shown at `target`, or, when a keyframe is shown somewhere in `lower...upper`, the keyframe
     /// nearest to `target` (the window bounds may be `Int64.min` / `Int64.max` for unbounded).
     func picture(at target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture {
+        packetsWithoutFrame = 0
         if lower < target || upper > target {
             if let keyframe = try keyframe(near: target, lower: lower, upper: upper) { return keyframe }
         }
@@ -256,6 +269,8 @@ final class FrameExtractor {
         lookaheadPts = nil
         shownRange = nil
         for _ in 0..<100_000 {
+            // Reading without decoding is progress of its own, bounded by this loop.
+            packetsWithoutFrame = 0
             guard let packet = try nextPacket() else { return nil }
             defer { recycle(packet) }
             guard let pts = packet.pts ?? packet.dts else { continue }
@@ -403,6 +418,12 @@ final class FrameExtractor {
             switch output {
             case .frame:
                 statistics.framesDecoded += 1
+                packetsWithoutFrame = 0
+                let (width, height) = (Int(decoded.width), Int(decoded.height))
+                if width.multipliedReportingOverflow(by: height).overflow || width * height > maximumPixels {
+                    decoded.unref()
+                    throw .tooLarge(PixelSize(width: width, height: height))
+                }
                 return true
             case .endOfStream:
                 decoderEnded = true
@@ -482,6 +503,10 @@ final class FrameExtractor {
             do {
                 more = try format.read(into: packet)
             } catch {
+                if deadline.hasPassed {
+                    recycle(packet)
+                    throw .timedOut
+                }
                 readError = error
                 more = false
             }
@@ -492,6 +517,11 @@ final class FrameExtractor {
             }
             guard packet.streamIndex == streamIndex else { continue }
             statistics.packetsRead += 1
+            packetsWithoutFrame += 1
+            if packetsWithoutFrame > Self.packetsWithoutProgressLimit {
+                recycle(packet)
+                throw .decodeFailed("no picture came out of \(Self.packetsWithoutProgressLimit) packets in a row (no keyframe, or undecodable data)")
+            }
             if firstDtsAfterSeek == nil { firstDtsAfterSeek = packet.dts ?? packet.pts }
             if packet.isKeyframe, let pts = packet.pts, let dts = packet.dts, pts > dts {
                 keyframeDelay = max(keyframeDelay, pts - dts)
@@ -516,6 +546,7 @@ final class FrameExtractor {
 
     private func checkCancelled() throws(Failure) {
         if isCancelled() { throw .cancelled }
+        if deadline.hasPassed { throw .timedOut }
     }
 
     // MARK: Conversion

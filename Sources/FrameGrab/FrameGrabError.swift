@@ -10,6 +10,8 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
         case permissionDenied
         /// A folder was given where a file was expected.
         case isDirectory
+        /// A named pipe, socket or device was given where a file was expected.
+        case notRegularFile
         /// The file is empty.
         case emptyFile
         /// FFmpeg does not recognise the contents as a media file, or they are corrupt.
@@ -30,6 +32,10 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
         case cancelled
         /// Reading the file failed (an I/O error other than the ones above).
         case readFailed
+        /// The video's frames have more pixels than the limit (`AssetLimits.maximumPixelCount`).
+        case tooLarge
+        /// Work on the file took longer than its time limit (`AssetLimits.timeLimit`).
+        case timedOut
     }
 
     public let code: Code

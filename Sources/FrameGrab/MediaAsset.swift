@@ -22,20 +22,30 @@ public final class MediaAsset: Sendable {
     public let videoTrack: VideoTrack
     /// Every stream in the file, in container order.
     public let streams: [StreamInfo]
+    /// The bounds this file is worked on within.
+    public let limits: AssetLimits
+    /// When work on the file stops: `limits.timeLimit` after it was opened.
+    let deadline: Deadline
 
     /// The demuxer opened to read the file's header, handed to the first generator that asks for one
     /// so that a file is probed once in the common case.
     private let spareDemuxer: Mutex<DemuxerBox?>
 
-    public convenience init(url: URL) throws(FrameGrabError) {
-        try self.init(path: url.path)
+    public convenience init(url: URL, limits: AssetLimits = .default) throws(FrameGrabError) {
+        try self.init(path: url.path, limits: limits)
     }
 
-    public init(path: String) throws(FrameGrabError) {
+    /// Opens the file and reads its header. Throws a `FrameGrabError` whose code says what is wrong with
+    /// the input: `notFound`, `permissionDenied`, `isDirectory`, `emptyFile`, `invalidData`,
+    /// `noVideoStream`, `tooLarge`, `timedOut` or `readFailed`.
+    public init(path: String, limits: AssetLimits = .default) throws(FrameGrabError) {
         FFmpegLog.applyDefault()
         self.path = path
         self.url = URL(fileURLWithPath: path)
-        let format = try MediaAsset.openDemuxer(path: path)
+        self.limits = limits
+        let deadline = Deadline(limit: limits.timeLimit)
+        self.deadline = deadline
+        let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, limits: limits)
         formatName = format.formatName
 
         var streams: [StreamInfo] = []
@@ -59,6 +69,10 @@ public final class MediaAsset: Sendable {
         let track = VideoTrack(stream: stream, index: chosen)
         guard track.encodedSize.width > 0, track.encodedSize.height > 0 else {
             throw FrameGrabError(.invalidData, "\(path): the video stream has no picture size (corrupt or unsupported data)", path: path)
+        }
+        if track.encodedSize.width.multipliedReportingOverflow(by: track.encodedSize.height).overflow
+            || track.encodedSize.width * track.encodedSize.height > limits.maximumPixelCount {
+            throw FrameGrabError(tooLarge: track.encodedSize, limit: limits.maximumPixelCount, path: path)
         }
         videoTrack = track
 
@@ -86,20 +100,25 @@ public final class MediaAsset: Sendable {
         }) {
             return spare
         }
-        let format = try MediaAsset.openDemuxer(path: path)
+        let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, limits: limits)
         for index in 0..<format.streamCount where index != videoTrack.streamIndex {
             format.stream(index).pointee.discard = AVDISCARD_ALL
         }
         return format
     }
 
-    private static func openDemuxer(path: String) throws(FrameGrabError) -> FormatContext {
+    private static func openDemuxer(path: String, deadline: Deadline, limits: AssetLimits) throws(FrameGrabError) -> FormatContext {
         try FileCheck.readableFile(path)
+        let format: FormatContext
         do {
-            return try FormatContext(path: path)
+            format = try FormatContext(path: path, deadline: deadline, maximumPixels: limits.maximumPixelCount)
         } catch {
+            if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
             throw FrameGrabError(opening: path, error)
         }
+        // Probing stops early, without an error, when interrupted.
+        if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
+        return format
     }
 
     /// The stream FFmpeg itself would choose, skipping cover art: the default one, else the largest picture.
@@ -123,12 +142,28 @@ private struct DemuxerBox: @unchecked Sendable {
 }
 
 extension FrameGrabError {
+    init(tooLarge size: PixelSize, limit: Int, path: String, time: MediaTime? = nil) {
+        let at = time.map { " at \($0)" } ?? ""
+        self.init(.tooLarge, "\(path)\(at): the video's frames are \(size.width)x\(size.height), more than the limit of \(limit) pixels",
+                  path: path, requestedTime: time)
+    }
+
+    init(timedOut path: String, limit: Duration?, time: MediaTime?) {
+        let at = time.map { " at \($0)" } ?? ""
+        let after = limit.map { " of \($0.secondsDescription)" } ?? ""
+        self.init(.timedOut, "\(path)\(at): gave up, the file took longer than the time limit\(after)", path: path, requestedTime: time)
+    }
+
     /// Turns a failure to open or probe a file into the error a person can act on.
     init(opening path: String, _ error: FFmpegError) {
         switch error.posixErrno {
         case ENOENT: self.init(.notFound, "\(path): no such file", path: path)
         case EACCES, EPERM: self.init(.permissionDenied, "\(path): permission denied", path: path)
         case EISDIR: self.init(.isDirectory, "\(path): is a folder, not a video file", path: path)
+        case EIO:
+            // Demuxers (Matroska among them) report a header cut short as an I/O error; the file itself was
+            // read fine up to that point (FileCheck saw a readable regular file).
+            self.init(.invalidData, "\(path): not a media file FFmpeg can read (cut short or corrupt: \(error.message))", path: path)
         default:
             if error.isInvalidData || error.code == fg_averror_eof() {
                 self.init(.invalidData, "\(path): not a media file FFmpeg can read (unrecognised or corrupt data)", path: path)

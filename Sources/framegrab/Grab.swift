@@ -67,6 +67,9 @@ struct Grab: AsyncParsableCommand {
     @Flag(help: "Show FFmpeg's own log messages.")
     var verbose = false
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func validate() throws {
         if times.isEmpty { throw ValidationError("Give at least one time with -t/--time.") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
@@ -93,7 +96,8 @@ struct Grab: AsyncParsableCommand {
             template: try OutputTemplate(output),
             png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel),
             json: json,
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            limits: limits.assetLimits)
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }
@@ -112,4 +116,6 @@ struct GrabSettings: Sendable {
     let png: PNGOptions
     let json: Bool
     let jobs: Int
+    /// Frame size and time bounds for each input.
+    let limits: AssetLimits
 }

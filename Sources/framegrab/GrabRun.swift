@@ -63,7 +63,7 @@ struct GrabRun: Sendable {
             }
             if needsDuration {
                 do {
-                    let asset = try MediaAsset(path: input)
+                    let asset = try MediaAsset(path: input, limits: settings.limits)
                     job.asset = asset
                     duration = asset.duration
                 } catch {
@@ -114,7 +114,7 @@ struct GrabRun: Sendable {
             asset = opened
         } else {
             do {
-                asset = try MediaAsset(path: job.input)
+                asset = try MediaAsset(path: job.input, limits: settings.limits)
             } catch {
                 report(input: job.input, error: error)
                 return

@@ -9,7 +9,8 @@ final class CodecContext {
 
     /// `frameThreads`: decode several frames at once (more throughput, but a few frames of latency after
     /// every seek); otherwise only slices of one frame are decoded in parallel.
-    init(stream: UnsafeMutablePointer<AVStream>, threads: Int, frameThreads: Bool) throws {
+    /// Pictures of more than `maximumPixels` pixels are refused before FFmpeg allocates them.
+    init(stream: UnsafeMutablePointer<AVStream>, threads: Int, frameThreads: Bool, maximumPixels: Int) throws {
         let parameters = stream.pointee.codecpar!
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw DecoderNotFound(codecName: String(cString: avcodec_get_name(parameters.pointee.codec_id)))
@@ -21,6 +22,7 @@ final class CodecContext {
         try check(avcodec_parameters_to_context(context, parameters), "avcodec_parameters_to_context")
         context.pointee.pkt_timebase = stream.pointee.time_base
         context.pointee.thread_count = Int32(threads)
+        context.pointee.max_pixels = Int64(maximumPixels)
         context.pointee.thread_type = frameThreads ? FF_THREAD_FRAME | FF_THREAD_SLICE : FF_THREAD_SLICE
         try check(avcodec_open2(context, codec, nil), "avcodec_open2")
     }

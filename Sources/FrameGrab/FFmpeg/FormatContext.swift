@@ -4,13 +4,28 @@ import CFFmpeg
 final class FormatContext {
     let pointer: UnsafeMutablePointer<AVFormatContext>
 
-    /// Opens `path` and reads enough of it to know its streams.
-    init(path: String) throws(FFmpegError) {
-        var context: UnsafeMutablePointer<AVFormatContext>? = nil
-        try check(avformat_open_input(&context, path, nil, nil), "avformat_open_input")
-        guard let context else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
+    /// The deadline FFmpeg's blocking calls on this context check; kept alive as long as the context.
+    let deadline: Deadline
+
+    /// Opens `path` and reads enough of it to know its streams. Blocking I/O stops with `AVERROR_EXIT`
+    /// once `deadline` passes; the decoders that probe the streams refuse pictures of more than
+    /// `maximumPixels` pixels before allocating them.
+    init(path: String, deadline: Deadline, maximumPixels: Int) throws(FFmpegError) {
+        guard var context = avformat_alloc_context() else { throw FFmpegError(call: "avformat_alloc_context", code: fg_averror(ENOMEM)) }
+        deadline.install(on: context)
+        var opened: UnsafeMutablePointer<AVFormatContext>? = context
+        // On failure avformat_open_input frees the context itself.
+        try check(avformat_open_input(&opened, path, nil, nil), "avformat_open_input")
+        guard let opened else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
+        context = opened
         pointer = context
-        try check(avformat_find_stream_info(context, nil), "avformat_find_stream_info")
+        self.deadline = deadline
+        let count = Int(context.pointee.nb_streams)
+        var options = [OpaquePointer?](repeating: nil, count: max(count, 1))
+        let limit = String(min(max(maximumPixels, 1), Int(Int64.max)))
+        for index in 0..<count { av_dict_set(&options[index], "max_pixels", limit, 0) }
+        defer { for index in 0..<count { av_dict_free(&options[index]) } }
+        try check(avformat_find_stream_info(context, &options), "avformat_find_stream_info")
     }
 
     deinit {

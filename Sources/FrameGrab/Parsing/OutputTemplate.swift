@@ -68,10 +68,25 @@ public struct OutputTemplate: Sendable, Equatable {
         return String(file[..<dot])
     }
 
-    /// A file name taken from input cannot climb out of the output folder or start a new one.
-    static func safeComponent(_ text: String) -> String {
-        var safe = text.replacingOccurrences(of: "/", with: "_")
+    /// Text taken from an input's name, made safe to use as one path component: it cannot climb out of the
+    /// output folder (`..`), start a new folder (`/`), be empty, or carry control characters (a newline
+    /// would split the one-path-per-line output); each of those becomes `_`. Everything else, spaces, quotes
+    /// and non-ASCII letters included, is kept.
+    public static func safeComponent(_ text: String) -> String {
+        var safe = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            scalar == "/" || scalar.value < 0x20 || scalar.value == 0x7F ? "_" : scalar
+        }))
         if safe == "." || safe == ".." || safe.isEmpty { safe = "_" + safe }
         return safe
+    }
+
+    /// A relative folder path taken from input (for example an input's folder under a scanned root), made
+    /// safe to put inside the output folder: every component passes through `safeComponent`, a leading `/`
+    /// and `.` components are dropped, so the result never leaves the folder it is put in. Empty for none.
+    public static func safeRelativePath(_ text: String) -> String {
+        text.split(separator: "/", omittingEmptySubsequences: true)
+            .filter { $0 != "." }
+            .map { safeComponent(String($0)) }
+            .joined(separator: "/")
     }
 }

@@ -38,6 +38,20 @@ enum Framegrab {
         return running.wait(timeout: timeout, sourceLocation: sourceLocation)
     }
 
+    /// Runs framegrab as the unprivileged user `nobody` (through `setpriv`), for permission checks that root
+    /// would bypass. Nil when the tests do not run as root or `setpriv` is missing: then the caller runs
+    /// framegrab directly, since an ordinary user is already subject to permissions.
+    static func runAsNobody(_ arguments: [String], in directory: URL, timeout: Double = 60,
+                            sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult? {
+        let setpriv = "/usr/bin/setpriv"
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv) else { return nil }
+        guard case .success(let binary) = executable else { return nil }
+        let running = try RunningCommand(binary: URL(fileURLWithPath: setpriv),
+                                         arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", "--", binary.path] + arguments,
+                                         stdin: nil, directory: directory)
+        return running.wait(timeout: timeout, sourceLocation: sourceLocation)
+    }
+
     /// Starts `framegrab arguments…` and returns at once, for tests that watch or signal the process.
     static func start(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
                       sourceLocation: SourceLocation = #_sourceLocation) throws -> RunningCommand {
