@@ -95,9 +95,7 @@ final class FrameExtractor {
         self.isCancelled = isCancelled
         deadline = asset.deadline
         maximumPixels = asset.limits.maximumPixelCount
-        guard track.isDecodable else {
-            throw FrameGrabError(.unsupportedCodec, "\(asset.path): no decoder for the \(track.codecName) codec in this FFmpeg", path: asset.path)
-        }
+        try asset.requireDecoder()
         format = try asset.takeDemuxer()
         streamIndex = Int32(track.streamIndex)
         let stream = format.stream(track.streamIndex)

@@ -92,6 +92,14 @@ public final class MediaAsset: Sendable {
         spareDemuxer = Mutex(DemuxerBox(format))
     }
 
+    /// Throws `unsupportedCodec` when this FFmpeg cannot decode the video track (a generator would fail
+    /// every request with it): lets a caller report the file once instead of once per request.
+    public func requireDecoder() throws(FrameGrabError) {
+        guard !videoTrack.isDecodable else { return }
+        let codec = videoTrack.codecName == "none" ? "video codec (one FFmpeg does not know)" : "\(videoTrack.codecName) codec"
+        throw FrameGrabError(.unsupportedCodec, "\(path): no decoder for the \(codec) in this FFmpeg", path: path)
+    }
+
     /// The demuxer opened by `init`, the first time it is asked for; a newly opened one afterwards.
     func takeDemuxer() throws(FrameGrabError) -> FormatContext {
         if let spare = spareDemuxer.withLock({ box -> FormatContext? in

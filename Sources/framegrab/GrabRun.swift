@@ -120,6 +120,12 @@ struct GrabRun: Sendable {
                 return
             }
         }
+        do {
+            try asset.requireDecoder()
+        } catch {
+            report(input: job.input, error: error)
+            return
+        }
         let generator = AssetImageGenerator(asset: asset)
         generator.requestedTimeToleranceBefore = settings.toleranceBefore
         generator.requestedTimeToleranceAfter = settings.toleranceAfter

@@ -3,12 +3,17 @@ import TestSupport
 import Testing
 
 @Suite struct HelpAndVersionTests {
-    /// Every option and flag declared in Sources/framegrab/Grab.swift, as `--long` (and `-x` when it has a
-    /// short name), read from the source so that a new option cannot go unchecked.
+    /// Every option and flag declared in Sources/framegrab/Grab.swift and the option groups it uses
+    /// (LimitOptions.swift), as `--long` (and `-x` when it has a short name), read from the source so that
+    /// a new option cannot go unchecked.
     static let declaredOptions: [(long: String, short: String?)] = {
-        let grab = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/framegrab/Grab.swift")
-        guard let source = try? String(contentsOf: grab, encoding: .utf8) else { return [] }
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/framegrab")
+        let sources = ["Grab.swift", "LimitOptions.swift"].compactMap {
+            try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)
+        }
+        guard sources.count == 2 else { return [] }
+        let source = sources.joined(separator: "\n")
         var options: [(String, String?)] = []
         let declaration = try! NSRegularExpression(pattern: #"@(?:Option|Flag)\b([\s\S]*?)\bvar\s+(\w+)"#)
         let whole = NSRange(source.startIndex..., in: source)
@@ -27,10 +32,11 @@ import Testing
 
     /// The options as this test knows them; the declared ones must be the same list.
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
-                               "--aperture", "--output", "--json", "--png-compression", "--jobs", "--verbose"]
+                               "--aperture", "--output", "--json", "--png-compression", "--jobs", "--verbose",
+                               "--max-pixels", "--timeout"]
 
     @Test func theOptionListMatchesGrabSwift() {
-        #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift declares \(Self.declaredOptions.map(\.long))")
+        #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift and LimitOptions.swift declare \(Self.declaredOptions.map(\.long))")
     }
 
     func expectMentionsEveryOption(_ result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) {

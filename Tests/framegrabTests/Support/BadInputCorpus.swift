@@ -57,6 +57,12 @@ enum BadInputCorpus {
                 .damaged(fixture: "h264-offset.ts", minimumImages: 6))
         try add("half-vfr.mkv", Damage.truncated(try Damage.bytes(of: "vfr.mkv"), keeping: 0.5),
                 .damaged(fixture: "vfr.mkv", minimumImages: 4))
+        // A codec FFmpeg does not know: the Matroska codec ID changed to one that does not exist.
+        var unknown = try Damage.bytes(of: "vfr.mkv")
+        if let at = find(Array("V_MPEG4/ISO/AVC".utf8), in: unknown) {
+            unknown.replaceSubrange(at + 12..<at + 15, with: Array("XYZ".utf8))
+            try add("unknown-codec.mkv", unknown, .inputFails("unsupportedCodec"))
+        }
         try FileManager.default.createDirectory(at: scratch.url("in/folder.mp4"), withIntermediateDirectories: true)
         entries.append(Entry(path: "in/folder.mp4", expectation: .inputFails("isDirectory")))
         entries.append(Entry(path: "in/missing.mp4", expectation: .inputFails("notFound")))
@@ -72,6 +78,11 @@ enum BadInputCorpus {
             try add("fuzz-\(name).bin", bytes, .damaged(fixture: "", minimumImages: 0))
         }
         return entries
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        return (0...bytes.count - needle.count).first { bytes[$0..<$0 + needle.count].elementsEqual(needle) }
     }
 
     private static func split(_ name: String) -> (String, String) {
