@@ -2,7 +2,6 @@
 #define FRAMEGRAB_CFFMPEG_SHIM_H
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <time.h>
 #include <libavutil/dict.h>
 #include <libavformat/avformat.h>
@@ -37,11 +36,10 @@ static inline int fg_stream_display_matrix(const AVStream *stream, int32_t matri
     return 1;
 }
 
-/// When a demuxer must stop: a CLOCK_MONOTONIC instant in nanoseconds (0 for never) and a flag set to
-/// cancel at once. Owned by Swift (`Deadline`); read by FFmpeg's blocking I/O through `fg_interrupt`.
+/// When a demuxer must stop: a CLOCK_MONOTONIC instant in nanoseconds (0 for never). Owned by Swift
+/// (`Deadline`); read by FFmpeg's blocking I/O through `fg_interrupt`.
 typedef struct fg_deadline {
     int64_t monotonic_ns;
-    atomic_int cancelled;
 } fg_deadline;
 
 static inline int64_t fg_monotonic_ns(void) {
@@ -52,16 +50,12 @@ static inline int64_t fg_monotonic_ns(void) {
 
 static inline void fg_deadline_init(fg_deadline *deadline, int64_t monotonic_ns) {
     deadline->monotonic_ns = monotonic_ns;
-    atomic_init(&deadline->cancelled, 0);
 }
-
-static inline void fg_deadline_cancel(fg_deadline *deadline) { atomic_store(&deadline->cancelled, 1); }
 
 /// FFmpeg's `AVIOInterruptCB` callback: nonzero stops the blocking call with `AVERROR_EXIT`.
 static inline int fg_interrupt(void *opaque) {
     fg_deadline *deadline = (fg_deadline *)opaque;
     if (deadline == NULL) return 0;
-    if (atomic_load(&deadline->cancelled)) return 1;
     return deadline->monotonic_ns > 0 && fg_monotonic_ns() >= deadline->monotonic_ns;
 }
 

@@ -63,9 +63,8 @@ struct GrabRun: Sendable {
             }
             if needsDuration {
                 do {
-                    let asset = try MediaAsset(path: input, limits: settings.limits)
-                    job.asset = asset
-                    duration = asset.duration
+                    // Not kept open: its time limit (--timeout) would run while it waits for its turn.
+                    duration = try MediaAsset(path: input, limits: settings.limits).duration
                 } catch {
                     report(input: input, error: error)
                     continue
