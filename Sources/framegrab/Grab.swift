@@ -67,11 +67,26 @@ struct Grab: AsyncParsableCommand {
     @Flag(help: "Show FFmpeg's own log messages.")
     var verbose = false
 
+    @Flag(help: "Add PNG text chunks: source file name, stream, requested and actual time.")
+    var metadata = false
+
+    @Option(help: ArgumentHelp("Compare each image with DIR/<output path> instead of writing it (thresholds as for compare).", valueName: "dir"))
+    var golden: String?
+
+    @OptionGroup(title: "Golden comparison (with --golden)")
+    var comparison: ComparisonOptions
+
     func validate() throws {
         if times.isEmpty { throw ValidationError("Give at least one time with -t/--time.") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if tolerance != nil && (toleranceBefore != nil || toleranceAfter != nil) {
             throw ValidationError("--tolerance sets both sides; use it or --tolerance-before/--tolerance-after, not both.")
+        }
+        if golden == nil && comparison.isSet {
+            throw ValidationError("--max-diff, --max-differing-pixels, --min-psnr, --min-ssim, --resize and --diff-out need --golden DIR (or use framegrab compare).")
+        }
+        if golden != nil && output.hasPrefix("/") {
+            throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
         }
         do {
             _ = try OutputTemplate(output)
@@ -82,6 +97,9 @@ struct Grab: AsyncParsableCommand {
 
     func run() async throws {
         FFmpegLog.setVerbose(verbose)
+        let goldenCheck = golden.map {
+            GoldenCheck(folder: $0, thresholds: comparison.thresholds, resize: comparison.resize, diffOut: comparison.diffOut)
+        }
         let settings = GrabSettings(
             inputs: inputs,
             times: times.flatMap { $0 },
@@ -90,10 +108,12 @@ struct Grab: AsyncParsableCommand {
             maximumSize: maxSize ?? .zero,
             autorotate: !noAutorotate,
             aperture: aperture,
-            template: try OutputTemplate(output),
+            template: try goldenCheck?.template(output) ?? OutputTemplate(output),
             png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel),
             json: json,
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            metadata: metadata,
+            golden: goldenCheck)
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }
@@ -112,4 +132,8 @@ struct GrabSettings: Sendable {
     let png: PNGOptions
     let json: Bool
     let jobs: Int
+    /// `--metadata`: PNG text chunks describing each image's source.
+    var metadata = false
+    /// `--golden`: compare with golden files instead of writing.
+    var golden: GoldenCheck? = nil
 }

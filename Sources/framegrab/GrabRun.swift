@@ -43,7 +43,7 @@ struct GrabRun: Sendable {
         interrupt.onSignal { worker.cancel() }
         await worker.value
         if let signal = interrupt.received { return 128 + signal }
-        return tally.failures > 0 ? 1 : 0
+        return settings.golden?.exitStatus(failures: tally.failures) ?? (tally.failures > 0 ? 1 : 0)
     }
 
     // MARK: Planning
@@ -143,7 +143,7 @@ struct GrabRun: Sendable {
                         await group.next()
                         inFlight -= 1
                     }
-                    group.addTask { write(generated, for: request, of: job.input, requestedTime: result.requestedTime) }
+                    group.addTask { write(generated, for: request, of: job.input, stream: asset.videoTrack.streamIndex, requestedTime: result.requestedTime) }
                     inFlight += 1
                 case .failure(let error):
                     report(input: job.input, request: request, requestedTime: result.requestedTime, error: error)
@@ -158,11 +158,15 @@ struct GrabRun: Sendable {
         }
     }
 
-    private func write(_ generated: GeneratedImage, for request: Request, of input: String, requestedTime: MediaTime) {
+    private func write(_ generated: GeneratedImage, for request: Request, of input: String, stream: Int, requestedTime: MediaTime) {
+        if let golden = settings.golden {
+            return check(generated, against: golden, for: request, of: input, requestedTime: requestedTime)
+        }
         do {
             let folder = URL(fileURLWithPath: request.path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try generated.image.writePNG(to: URL(fileURLWithPath: request.path), options: settings.png)
+            try generated.image.writePNG(to: URL(fileURLWithPath: request.path),
+                                         options: pngOptions(input: input, stream: stream, requestedTime: requestedTime, actualTime: generated.actualTime))
         } catch {
             let reason = (error as? AtomicFile.WriteError)?.reason ?? (error as NSError).localizedDescription
             report(input: input, request: request, requestedTime: requestedTime,
