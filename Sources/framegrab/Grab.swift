@@ -15,6 +15,11 @@ struct Grab: AsyncParsableCommand {
             Output: one line per written image on stdout (its path), in the order images complete; errors on \
             stderr, one line each naming the input and the time. With --json, one JSON object per line instead. \
             Exit status: 0 all images written, 1 some request or input failed, 64 usage error, 130 interrupted.
+
+            With --golden DIR nothing is written (except difference images with --diff-out): each image is \
+            compared with DIR/<template> (the default template {name}-{index}.png) and one verdict line per \
+            image is printed, as by `framegrab compare`. Exit status: 0 every image matches, 1 a request \
+            failed or an image differs or has no golden file, 2 a golden file is unreadable or not a PNG.
             """
     )
 
@@ -70,10 +75,10 @@ struct Grab: AsyncParsableCommand {
     @Flag(help: "Add PNG text chunks: source file name, stream, requested and actual time.")
     var metadata = false
 
-    @Option(help: ArgumentHelp("Compare each image with DIR/<output path> instead of writing it (thresholds as for compare).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Compare each image with the file -o DIR/<template> would write, instead of writing it; the options below set the thresholds (as for compare).", valueName: "dir"))
     var golden: String?
 
-    @OptionGroup(title: "Golden comparison (with --golden)")
+    @OptionGroup
     var comparison: ComparisonOptions
 
     func validate() throws {
