@@ -134,6 +134,9 @@ struct GrabRun: Sendable {
         let encodersInFlight = max(2, ProcessInfo.processInfo.activeProcessorCount)
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
+            // Requests answered by the same frame share one PNG encoding.
+            // (With --metadata the text chunks name the requested time, so only identical options share.)
+            var lastEncoding: (time: MediaTime, options: PNGOptions, bytes: Task<[UInt8], any Error>)?
             for await result in generator.results(for: times) {
                 let request = job.requests[result.requestIndex]
                 answered.insert(result.requestIndex)
@@ -143,7 +146,23 @@ struct GrabRun: Sendable {
                         await group.next()
                         inFlight -= 1
                     }
-                    group.addTask { write(generated, for: request, of: job.input, stream: asset.videoTrack.streamIndex, requestedTime: result.requestedTime) }
+                    if let golden = settings.golden {
+                        group.addTask { check(generated, against: golden, for: request, of: job.input, requestedTime: result.requestedTime) }
+                        inFlight += 1
+                        continue
+                    }
+                    let encoding: Task<[UInt8], any Error>
+                    let png = pngOptions(input: job.input, stream: asset.videoTrack.streamIndex,
+                                         requestedTime: result.requestedTime, actualTime: generated.actualTime)
+                    if let last = lastEncoding, last.time == generated.actualTime, last.options == png {
+                        encoding = last.bytes
+                    } else {
+                        encoding = Task { try generated.image.pngData(options: png) }
+                        lastEncoding = (generated.actualTime, png, encoding)
+                    }
+                    group.addTask {
+                        await write(generated, encoded: encoding, for: request, of: job.input, requestedTime: result.requestedTime)
+                    }
                     inFlight += 1
                 case .failure(let error):
                     report(input: job.input, request: request, requestedTime: result.requestedTime, error: error)
@@ -158,15 +177,13 @@ struct GrabRun: Sendable {
         }
     }
 
-    private func write(_ generated: GeneratedImage, for request: Request, of input: String, stream: Int, requestedTime: MediaTime) {
-        if let golden = settings.golden {
-            return check(generated, against: golden, for: request, of: input, requestedTime: requestedTime)
-        }
+    private func write(_ generated: GeneratedImage, encoded: Task<[UInt8], any Error>, for request: Request,
+                       of input: String, requestedTime: MediaTime) async {
         do {
+            let bytes = try await encoded.value
             let folder = URL(fileURLWithPath: request.path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try generated.image.writePNG(to: URL(fileURLWithPath: request.path),
-                                         options: pngOptions(input: input, stream: stream, requestedTime: requestedTime, actualTime: generated.actualTime))
+            try AtomicFile.write(bytes, to: request.path)
         } catch {
             let reason = (error as? AtomicFile.WriteError)?.reason ?? (error as NSError).localizedDescription
             report(input: input, request: request, requestedTime: requestedTime,

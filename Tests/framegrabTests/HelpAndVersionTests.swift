@@ -28,7 +28,7 @@ import Testing
     /// The options as this test knows them; the declared ones must be the same list.
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
                                "--aperture", "--output", "--json", "--png-compression", "--jobs", "--verbose",
-                               "--metadata", "--golden"]
+                               "--png-filter", "--metadata", "--golden"]
 
     @Test func theOptionListMatchesGrabSwift() {
         #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift declares \(Self.declaredOptions.map(\.long))")

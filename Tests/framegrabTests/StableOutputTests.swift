@@ -82,4 +82,18 @@ func pngChunks(_ bytes: [UInt8]) -> [(type: String, data: [UInt8])] {
             #expect(pngChunks(other).filter { $0.type == "IDAT" }.map(\.data) == pngChunks(try #require(scratch.bytes("one.png"))).filter { $0.type == "IDAT" }.map(\.data))
         }
     }
+
+    /// Two requests answered by the same frame share its pixels, but each file names its own requested time.
+    @Test func metadataNamesEachRequestOnASharedFrame() throws {
+        try Scratch.with { scratch in
+            let result = try scratch.run([bframesPath, "-t", "2.5,2.51", "-o", "{index}.png", "--metadata"])
+            #expect(result.status == 0, "\(result)")
+            func requested(_ file: String) throws -> String? {
+                pngChunks(try #require(scratch.bytes(file))).filter { $0.type == "tEXt" }
+                    .map { String(decoding: $0.data, as: UTF8.self) }.first { $0.hasPrefix("Requested time\0") }
+            }
+            #expect(try requested("1.png") == "Requested time\u{0}2.5")
+            #expect(try requested("2.png") == "Requested time\u{0}2.51")
+        }
+    }
 }
