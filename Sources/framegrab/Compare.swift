@@ -38,7 +38,7 @@ struct Compare: ParsableCommand {
     @Flag(name: .customLong("allow-extra"), help: "An actual file with no golden file does not fail.")
     var allowExtra = false
 
-    @Flag(help: "Copy ACTUAL over GOLDEN for failing pairs and extra files (approve them), printing what was replaced.")
+    @Flag(help: "Copy ACTUAL over GOLDEN for failing pairs and extra files (approve them), printing what was replaced; creates GOLDEN if it does not exist.")
     var update = false
 
     @Flag(help: "Print one JSON object per pair and a summary object instead of plain lines.")
@@ -49,7 +49,10 @@ struct Compare: ParsableCommand {
         var actualIsFolder: ObjCBool = false, goldenIsFolder: ObjCBool = false
         let actualExists = FileManager.default.fileExists(atPath: actual, isDirectory: &actualIsFolder)
         let goldenExists = FileManager.default.fileExists(atPath: golden, isDirectory: &goldenIsFolder)
-        if !actualExists || !goldenExists {
+        // Approving a first golden set: with --update, a GOLDEN that does not exist yet is created.
+        let creatingGolden = update && actualExists && !goldenExists
+        if creatingGolden { goldenIsFolder = actualIsFolder }
+        if !actualExists || (!goldenExists && !creatingGolden) {
             for (path, exists) in [(actual, actualExists), (golden, goldenExists)] where !exists {
                 output.standardError("framegrab: \(path): no such file or folder")
             }
@@ -60,7 +63,8 @@ struct Compare: ParsableCommand {
         }
         let pairs = actualIsFolder.boolValue
             ? GoldenComparison.pairs(actualFolder: actual, goldenFolder: golden)
-            : [GoldenComparison.Pair(relativePath: (golden as NSString).lastPathComponent, actual: actual, golden: golden)]
+            : [GoldenComparison.Pair(relativePath: (golden as NSString).lastPathComponent, actual: actual,
+                                     golden: creatingGolden ? nil : golden)]
 
         var counts: [PairVerdict.Kind: Int] = [:]
         var failing = 0, unreadable = 0, updatedCount = 0
@@ -84,7 +88,7 @@ struct Compare: ParsableCommand {
             }
             var updated = false
             if update, verdict.kind == .fail || verdict.kind == .extra, let source = pair.actual {
-                let target = pair.golden ?? (golden.hasSuffix("/") ? golden + pair.relativePath : golden + "/" + pair.relativePath)
+                let target = pair.golden ?? (actualIsFolder.boolValue ? GoldenComparison.join(golden, pair.relativePath) : golden)
                 if let problem = Compare.copy(source, over: target) {
                     notes.append(problem)
                 } else {

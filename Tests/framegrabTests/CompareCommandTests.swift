@@ -220,6 +220,22 @@ extension Scratch {
         }
     }
 
+    /// `--update` with no golden set yet creates it (folders and single files).
+    @Test func updateCreatesAMissingGolden() throws {
+        try Scratch.with { scratch in
+            try scratch.extract("1,2", into: "out/sub")
+            #expect(try scratch.run(["compare", "out", "golden"]).status == 2)
+            let result = try scratch.run(["compare", "out", "golden", "--update"])
+            #expect(result.status == 0, "\(result)")
+            #expect(scratch.files(under: "golden") == ["sub/h264-bframes-1.png", "sub/h264-bframes-2.png"])
+            #expect(scratch.bytes("golden/sub/h264-bframes-2.png") == scratch.bytes("out/sub/h264-bframes-2.png"))
+            let single = try scratch.run(["compare", "out/sub/h264-bframes-1.png", "one.png", "--update"])
+            #expect(single.status == 0 && single.stderrLines == ["framegrab: replaced one.png with out/sub/h264-bframes-1.png"], "\(single)")
+            #expect(try scratch.run(["compare", "out", "golden"]).status == 0)
+            #expect(try scratch.run(["compare", "out/sub/h264-bframes-1.png", "one.png"]).status == 0)
+        }
+    }
+
     @Test func diffImagesAreWrittenForFailingPairsOnly() throws {
         try Scratch.with { scratch in
             try scratch.extract("1,2", into: "golden")
