@@ -94,4 +94,19 @@ final class FormatContext {
         return (keyframes, everyFrame)
     }
 
+    /// The presentation timestamps (decode timestamps when a packet has none) of every keyframe packet of
+    /// one stream, read from the file's packets without decoding anything, sorted. Reads from the start.
+    func keyframePacketTimestamps(stream streamIndex: Int) throws(FFmpegError) -> [Int64] {
+        for index in 0..<streamCount {
+            stream(index).pointee.discard = index == streamIndex ? AVDISCARD_DEFAULT : AVDISCARD_ALL
+        }
+        let packet = Packet()
+        var timestamps: [Int64] = []
+        while try read(into: packet) {
+            guard packet.streamIndex == Int32(streamIndex), packet.isKeyframe, let tick = packet.pts ?? packet.dts else { continue }
+            timestamps.append(tick)
+        }
+        timestamps.sort()
+        return timestamps
+    }
 }
