@@ -41,6 +41,7 @@ final class ProgressBar: Sendable {
     }
 
     func start() {
+        output.setStatus(line())
         let task = Task.detached { [self] in
             while !Task.isCancelled {
                 output.setStatus(line())

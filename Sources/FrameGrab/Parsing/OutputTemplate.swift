@@ -60,12 +60,15 @@ public struct OutputTemplate: Sendable, Equatable {
         let width = String(max(values.count, 1)).count
         let index = String(values.index)
         let ms = values.requestedTime.isNumeric ? String(values.requestedTime.convertScale(1000, rounding: .down).value) : "invalid"
-        return pattern
+        let folder = OutputTemplate.safeRelativeFolder(values.directory)
+        // An input directly in its folder argument: `out/{dir}/x.png` is `out/x.png`, not `out/./x.png`.
+        let base = folder == "." ? pattern.replacingOccurrences(of: "{dir}/", with: "") : pattern
+        return base
             .replacingOccurrences(of: "{name}", with: OutputTemplate.safeComponent(name))
             .replacingOccurrences(of: "{index}", with: String(repeating: "0", count: max(0, width - index.count)) + index)
             .replacingOccurrences(of: "{ms}", with: ms)
             .replacingOccurrences(of: "{time}", with: OutputTemplate.clockName(values.requestedTime))
-            .replacingOccurrences(of: "{dir}", with: OutputTemplate.safeRelativeFolder(values.directory))
+            .replacingOccurrences(of: "{dir}", with: folder)
     }
 
     /// A time as `HH-MM-SS.mmm` (rounded down to the millisecond; hours grow past two digits when needed).

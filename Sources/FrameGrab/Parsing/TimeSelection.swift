@@ -101,11 +101,11 @@ public struct TimeSelection: Sendable, Equatable {
     public static func parseTimesFile(_ text: String, name: String) throws(ParseError) -> [TimeSpecification] {
         var specifications: [TimeSpecification] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             var line = Substring(rawLine)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let trimmed = line.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             do {
                 specifications += try TimeSpecification.parseList(trimmed)
