@@ -7,20 +7,34 @@ import Synchronization
 /// A status line (the progress bar) may stand at the bottom of stderr: it is erased before any other line
 /// is written and drawn again after it.
 final class Output: Sendable {
-    /// The status line currently shown on stderr, if any.
-    private let lock = Mutex<String?>(nil)
+    /// What the status line on stderr shows, recomputed at each drawing; nil when there is none.
+    private let lock = Mutex<(@Sendable () -> String)?>(nil)
 
     func standardOutput(_ line: String) { write(line, to: STDOUT_FILENO) }
     func standardError(_ line: String) { write(line, to: STDERR_FILENO) }
 
-    /// Shows `line` as the status line on stderr (replacing the previous one), or erases it (nil).
-    func setStatus(_ line: String?) {
+    /// Shows a status line at the bottom of stderr, drawn from `text` now and at every later redraw.
+    func showStatus(_ text: @escaping @Sendable () -> String) {
         lock.withLock { status in
-            var bytes = Array("\r\u{1B}[K".utf8)
-            if let line { bytes += Array(line.utf8) }
-            if status == nil && line == nil { return }
-            status = line
-            Output.writeAll(bytes, to: STDERR_FILENO)
+            status = text
+            Output.writeAll(Array(("\r\u{1B}[K" + text()).utf8), to: STDERR_FILENO)
+        }
+    }
+
+    /// Draws the status line again with what it says now.
+    func refreshStatus() {
+        lock.withLock { status in
+            guard let status else { return }
+            Output.writeAll(Array(("\r\u{1B}[K" + status()).utf8), to: STDERR_FILENO)
+        }
+    }
+
+    /// Erases the status line for good.
+    func clearStatus() {
+        lock.withLock { status in
+            guard status != nil else { return }
+            status = nil
+            Output.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
         }
     }
 
@@ -34,7 +48,7 @@ final class Output: Sendable {
             }
             Output.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
             Output.writeAll(bytes, to: descriptor)
-            Output.writeAll(Array(status.utf8), to: STDERR_FILENO)
+            Output.writeAll(Array(status().utf8), to: STDERR_FILENO)
         }
     }
 

@@ -41,11 +41,11 @@ final class ProgressBar: Sendable {
     }
 
     func start() {
-        output.setStatus(line())
-        let task = Task.detached { [self] in
+        output.showStatus { [self] in line() }
+        let task = Task.detached { [output] in
             while !Task.isCancelled {
-                output.setStatus(line())
                 try? await Task.sleep(for: .milliseconds(200))
+                output.refreshStatus()
             }
         }
         ticker.withLock { $0 = task }
@@ -54,7 +54,7 @@ final class ProgressBar: Sendable {
     /// Removes the bar for good.
     func stop() {
         ticker.withLock { $0?.cancel(); $0 = nil }
-        output.setStatus(nil)
+        output.clearStatus()
     }
 
     func line() -> String {
