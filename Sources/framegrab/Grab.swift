@@ -12,9 +12,14 @@ struct Grab: AsyncParsableCommand {
             time (exact); a tolerance lets framegrab return the nearest keyframe inside [T - before, T + after] \
             instead, which is faster.
 
+            Inputs may be folders: their files are read in sorted order, and a file found there that is not \
+            video (judged by its contents) is reported once as notVideo without failing the run.
+
             Output: one line per written image on stdout (its path), in the order images complete; errors on \
-            stderr, one line each naming the input and the time. With --json, one JSON object per line instead. \
-            Exit status: 0 all images written, 1 some request or input failed, 64 usage error, 130 interrupted.
+            stderr, one line each naming the input and the time; a progress bar on stderr when it is a terminal, \
+            and a summary line at the end. With --json, one JSON object per line instead, and a final \
+            {"summary":...} object. Exit status: 0 all images written, 1 some request or input failed, \
+            64 usage error, 130 interrupted.
             """
     )
 

@@ -205,7 +205,7 @@ final class RunningCommand: @unchecked Sendable {
         let (stderr, summaryLine) = RunningCommand.splitLastLine(rawStderr) {
             $0.range(of: #"^framegrab: \d+ written, \d+ failed, \d+ skipped"#, options: .regularExpression) != nil
         }
-        if stdout.contains("{\"summary\":") || stderr.range(of: #"(^|\n)framegrab: \d+ written, "#, options: .regularExpression) != nil {
+        if CommandResult.lines(stdout).contains(where: { $0.hasPrefix("{\"summary\":") }) || stderr.range(of: #"(^|\n)framegrab: \d+ written, "#, options: .regularExpression) != nil {
             Issue.record("a summary line that is not the last line of its stream\n\(rawStdout)\n\(rawStderr)", sourceLocation: sourceLocation)
         }
         return CommandResult(arguments: arguments, status: status, killedBy: killedBy, stdout: stdout, stderr: stderr,
