@@ -74,7 +74,7 @@ struct GrabRun: Sendable {
     private func plan() async -> [Job]? {
         let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive)
         for problem in discovery.problems {
-            report(input: problem.path, error: FrameGrabError(.readFailed, problem.message, path: problem.path))
+            report(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path))
         }
         let allInputs = discovery.inputs
         let inputs = settings.shard?.slice(allInputs) ?? allInputs

@@ -1,4 +1,5 @@
 import Foundation
+import FrameGrab
 
 /// Turns the input arguments into the list of files to work on: a file argument is itself; a folder
 /// argument is walked (its subfolders too with `--recursive`), in sorted order, so every run over the same
@@ -24,6 +25,7 @@ enum InputDiscovery {
     struct Problem: Sendable {
         let path: String
         let message: String
+        var code: FrameGrabError.Code = .readFailed
     }
 
     static func discover(_ arguments: [String], recursive: Bool) -> (inputs: [Input], problems: [Problem]) {
@@ -33,7 +35,12 @@ enum InputDiscovery {
             var info = stat()
             if stat(argument, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
                 var visited = Set<FolderID>()
+                let before = inputs.count
                 walk(folder: argument, relative: "", recursive: recursive, visited: &visited, into: &inputs, problems: &problems)
+                if inputs.count == before && !problems.contains(where: { $0.path.hasPrefix(argument) }) {
+                    let hint = recursive ? "" : " (--recursive looks in its subfolders)"
+                    problems.append(Problem(path: argument, message: "\(argument): is a folder with no files in it\(hint)", code: .isDirectory))
+                }
             } else {
                 // Files, and paths that do not exist: opening reports what is wrong with them.
                 inputs.append(Input(path: argument, directory: "", isExplicit: true))
