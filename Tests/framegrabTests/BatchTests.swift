@@ -89,6 +89,23 @@ struct VideoTree {
         }
     }
 
+    /// FFmpeg reads a PNG as a one-frame video; in a folder of videos it is a picture, not a video (so a rerun
+    /// with the images written next to the videos does not grab stills of stills).
+    @Test func stillPicturesInAFolderAreNotVideo() throws {
+        try Scratch.with { scratch in
+            try FileManager.default.createDirectory(at: scratch.url("in"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: bframesPath, toPath: scratch.path("in/movie.mp4"))
+            let first = try scratch.run(["in", "-t", "1", "-o", "in/{name}-still.png"])
+            #expect(first.status == 0 && first.stdoutLines == ["in/movie-still.png"], "\(first)")
+            let second = try scratch.run(["in", "-t", "2", "-o", "out/", "--json"])
+            #expect(second.status == 0, "\(second)")
+            let records = jsonRecords(second)
+            #expect(records.filter(\.isImage).map(\.path) == ["out/movie-1.png"], "\(second)")
+            let note = records.first { $0.code == "notVideo" }
+            #expect(note?.input == "in/movie-still.png" && note?.error?.contains("still image") == true, "\(second)")
+        }
+    }
+
     /// A file named on the command line is meant to be video: failing to read it is a failure.
     @Test func anExplicitNonVideoFileFails() throws {
         try Scratch.with { scratch in

@@ -37,6 +37,8 @@ import Testing
             }
         }
         #expect(checked > 25)
+        let rootHelp = try Framegrab.run(["--help"])
+        #expect(rootHelp.stdout.contains("  probe ") && rootHelp.stdout.contains("grab (default)"), "subcommands listed\n\(rootHelp)")
         #expect(page.contains("--generate-completion-script"))
         for subcommand in ["grab", "probe"] { #expect(page.contains(".B framegrab \(subcommand)"), "\(subcommand) in SYNOPSIS") }
     }

@@ -109,4 +109,21 @@ final class FormatContext {
         timestamps.sort()
         return timestamps
     }
+
+    /// The tick of a stream that is time 0 of the requested-time scale: the container start converted to
+    /// the stream's time base, or the stream's own start when the two agree to within a microsecond (so that
+    /// frame 0 sits exactly at time 0).
+    func timelineOrigin(stream streamIndex: Int) -> Int64 {
+        let stream = self.stream(streamIndex)
+        let timeBase = stream.pointee.time_base
+        let streamStart = stream.pointee.start_time == fg_nopts_value() ? nil : stream.pointee.start_time
+        guard let start = startTime else { return streamStart ?? 0 }
+        let ticks = av_rescale_q_rnd(start, fg_time_base_q(), timeBase, AV_ROUND_NEAR_INF)
+        if let streamStart, abs(MediaTime(ticks: streamStart - ticks, timeBase: timeBase).seconds) <= 1e-6 {
+            return streamStart
+        }
+        return ticks
+    }
+
+    func timeBase(stream streamIndex: Int) -> AVRational { stream(streamIndex).pointee.time_base }
 }
