@@ -99,18 +99,7 @@ final class FrameExtractor {
         }
         let streamStart = stream.pointee.start_time == fg_nopts_value() ? nil : stream.pointee.start_time
         firstPts = streamStart
-        if let start = format.startTime {
-            // The container start converted to stream ticks; when it is the stream's own start to within
-            // a microsecond, use the stream's exact value so frame 0 sits exactly at time 0.
-            let ticks = av_rescale_q_rnd(start, fg_time_base_q(), timeBase, AV_ROUND_NEAR_INF)
-            if let streamStart, abs(MediaTime(ticks: streamStart - ticks, timeBase: timeBase).seconds) <= 1e-6 {
-                origin = streamStart
-            } else {
-                origin = ticks
-            }
-        } else {
-            origin = streamStart ?? 0
-        }
+        origin = format.timelineOrigin(stream: track.streamIndex)
         (keyframes, indexIsComplete) = format.index(stream: track.streamIndex)
         // MP4 indexes decode times; B-frames put presentation a constant delay later. The first sample's
         // decode time is before its presentation time by that delay, which is known before reading anything.

@@ -20,3 +20,4 @@ struct PNGCompression: ExpressibleByArgument {
 }
 
 extension PNGOptions.Filter: ExpressibleByArgument {}
+extension Shard: ExpressibleByArgument {}

@@ -12,9 +12,14 @@ struct Grab: AsyncParsableCommand {
             time (exact); a tolerance lets framegrab return the nearest keyframe inside [T - before, T + after] \
             instead, which is faster.
 
+            Inputs may be folders: their files are read in sorted order, and a file found there that is not \
+            video (judged by its contents) is reported once as notVideo without failing the run.
+
             Output: one line per written image on stdout (its path), in the order images complete; errors on \
-            stderr, one line each naming the input and the time. With --json, one JSON object per line instead. \
-            Exit status: 0 all images written, 1 some request or input failed, 64 usage error, 130 interrupted.
+            stderr, one line each naming the input and the time; a progress bar on stderr when it is a terminal, \
+            and a summary line at the end. With --json, one JSON object per line instead, and a final \
+            {"summary":...} object. Exit status: 0 all images written, 1 some request or input failed, \
+            64 usage error, 130 interrupted.
 
             With --golden DIR nothing is written (except difference images with --diff-out): each image is \
             compared with DIR/<template> (the default template {name}-{index}.png) and one verdict line per \
@@ -23,13 +28,27 @@ struct Grab: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files to read.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
     var inputs: [String]
+
+    @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")
+    var recursive = false
 
     @Option(name: [.short, .customLong("time")], parsing: .singleValue,
             help: ArgumentHelp("A time to grab; repeat it or give a comma list.", valueName: "time"),
             transform: { try TimeSpecification.parseList($0) })
     var times: [[TimeSpecification]] = []
+
+    @Option(name: .customLong("times-file"), help: ArgumentHelp("Read times from a file, one per line (# starts a comment); - reads stdin.", valueName: "file"))
+    var timesFile: String?
+
+    @Option(help: ArgumentHelp("A time every DURATION from 0 up to the end (10, 2.5s, 500ms, 01:00).", valueName: "duration"),
+            transform: { try TimeSelection.parseInterval($0) })
+    var every: MediaTime?
+
+    @Option(help: ArgumentHelp("N times evenly spaced: time i (from 1) is duration x (2i-1)/(2N).", valueName: "n"),
+            transform: { try TimeSelection.parseCount($0) })
+    var count: Int?
 
     @Option(help: ArgumentHelp("Both tolerances: exact, keyframe (unbounded) or seconds.", valueName: "exact|keyframe|seconds"),
             transform: { try ToleranceSpecification.parse($0) })
@@ -55,8 +74,9 @@ struct Grab: AsyncParsableCommand {
 
     @Option(name: [.short, .long], help: ArgumentHelp("""
         Output path template. Tokens: {name} input file name without extension, {index} request position \
-        from 1 (zero-padded), {ms} requested time in milliseconds. A value ending in / is a folder for the \
-        default name.
+        from 1 (zero-padded), {ms} requested time in milliseconds, {time} requested time as HH-MM-SS.mmm, \
+        {dir} the input's folder relative to the folder argument it was found under. A value ending in / is \
+        a folder for the default name.
         """, valueName: "template"))
     var output: String = OutputTemplate.defaultFileName
 
@@ -72,6 +92,15 @@ struct Grab: AsyncParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
 
+    @Flag(name: .customLong("skip-existing"), help: "Do not decode requests whose output is already a complete PNG (reported as skipped).")
+    var skipExisting = false
+
+    @Option(help: ArgumentHelp("Work only on the K-th of N slices of the sorted input files (1/4, 2/4, ...).", valueName: "K/N"))
+    var shard: Shard?
+
+    @Flag(name: [.short, .long], help: "No progress bar and no summary line on stderr.")
+    var quiet = false
+
     @Flag(help: "Show FFmpeg's own log messages.")
     var verbose = false
 
@@ -85,13 +114,18 @@ struct Grab: AsyncParsableCommand {
     var comparison: ComparisonOptions
 
     func validate() throws {
-        if times.isEmpty { throw ValidationError("Give at least one time with -t/--time.") }
+        if times.isEmpty && timesFile == nil && every == nil && count == nil {
+            throw ValidationError("Give at least one time with -t/--time, --times-file, --every or --count.")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if tolerance != nil && (toleranceBefore != nil || toleranceAfter != nil) {
             throw ValidationError("--tolerance sets both sides; use it or --tolerance-before/--tolerance-after, not both.")
         }
         if golden == nil && comparison.isSet {
             throw ValidationError("--max-diff, --max-differing-pixels, --min-psnr, --min-ssim, --resize and --diff-out need --golden DIR (or use framegrab compare).")
+        }
+        if golden != nil && skipExisting {
+            throw ValidationError("--skip-existing cannot be used with --golden (the golden files exist).")
         }
         if golden != nil && output.hasPrefix("/") {
             throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
@@ -108,9 +142,13 @@ struct Grab: AsyncParsableCommand {
         let goldenCheck = golden.map {
             GoldenCheck(folder: $0, thresholds: comparison.thresholds, resize: comparison.resize, diffOut: comparison.diffOut)
         }
+        var selection = TimeSelection(specifications: times.flatMap { $0 }, every: every, count: count)
+        if let timesFile { selection.specifications += try Grab.readTimesFile(timesFile) }
+        if selection.isEmpty { throw ValidationError("The times file \(timesFile ?? "") lists no times.") }
         let settings = GrabSettings(
             inputs: inputs,
-            times: times.flatMap { $0 },
+            recursive: recursive,
+            selection: selection,
             toleranceBefore: toleranceBefore ?? tolerance ?? .zero,
             toleranceAfter: toleranceAfter ?? tolerance ?? .zero,
             maximumSize: maxSize ?? .zero,
@@ -120,17 +158,40 @@ struct Grab: AsyncParsableCommand {
             png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel, filter: pngFilter),
             json: json,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            skipExisting: skipExisting,
+            shard: shard,
+            quiet: quiet,
             metadata: metadata,
             golden: goldenCheck)
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The times listed in a file (`-`: standard input); a usage error names the file and line.
+    static func readTimesFile(_ path: String) throws -> [TimeSpecification] {
+        let name = path == "-" ? "<stdin>" : path
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("Cannot read the times file \(path).")
+            }
+            data = contents
+        }
+        do {
+            return try TimeSelection.parseTimesFile(String(decoding: data, as: UTF8.self), name: name)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 }
 
 /// Everything the command line decided, in library types.
 struct GrabSettings: Sendable {
     let inputs: [String]
-    let times: [TimeSpecification]
+    let recursive: Bool
+    let selection: TimeSelection
     let toleranceBefore: MediaTime
     let toleranceAfter: MediaTime
     let maximumSize: PixelSize
@@ -140,6 +201,9 @@ struct GrabSettings: Sendable {
     let png: PNGOptions
     let json: Bool
     let jobs: Int
+    let skipExisting: Bool
+    let shard: Shard?
+    let quiet: Bool
     /// `--metadata`: PNG text chunks describing each image's source.
     var metadata = false
     /// `--golden`: compare with golden files instead of writing.

@@ -82,7 +82,12 @@ extension GrabRun {
                 diffPath = path
             }
         }
+        // The progress bar and the summary line count a matching image as written, anything else as failed.
         if verdict.kind == .pass { tally.succeeded() } else { tally.failed() }
+        counts.update { counts in
+            if verdict.kind == .pass { counts.written += 1 } else { counts.failed += 1 }
+            counts.requestsDone += 1
+        }
         let shown = PairVerdict(kind: verdict.kind, metrics: verdict.metrics, reasons: reasons, resized: verdict.resized)
         if settings.json {
             var line = JSONLine()

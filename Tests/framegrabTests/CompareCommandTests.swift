@@ -122,8 +122,10 @@ extension Scratch {
             let both = try scratch.run(["compare", "out", "golden", "--allow-missing", "--allow-extra", "--json"])
             #expect(both.status == 0, "\(both)")
             let records = jsonRecords(both)
-            #expect(records.map { $0.object["verdict"] as? String } == ["extra", "pass", "missing", nil], "\(both)")
-            let summary = try #require(records.last?.object["summary"] as? [String: Any])
+            #expect(records.map { $0.object["verdict"] as? String } == ["extra", "pass", "missing"], "\(both)")
+            let summaryLine = try #require(both.jsonSummary, "no {\"summary\":…} line\n\(both)")
+            let summaryObject = try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any]
+            let summary = try #require(summaryObject?["summary"] as? [String: Any])
             #expect(summary["pairs"] as? Int == 3 && summary["missing"] as? Int == 1 && summary["extra"] as? Int == 1
                     && summary["status"] as? Int == 0, "\(both)")
         }

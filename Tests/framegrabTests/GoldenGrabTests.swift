@@ -62,6 +62,14 @@ import Testing
         }
     }
 
+    @Test func skipExistingDoesNotGoWithGolden() throws {
+        try Scratch.with { scratch in
+            try scratch.extract("1", into: "golden")
+            let result = try scratch.run([bframesPath, "-t", "1", "--golden", "golden", "--skip-existing"])
+            #expect(result.status == 64, "\(result)")
+        }
+    }
+
     @Test(arguments: [["--min-psnr", "30"], ["--resize"], ["--diff-out", "d"], ["--max-diff", "3"]])
     func comparisonOptionsNeedGolden(option: [String]) throws {
         try Scratch.with { scratch in
