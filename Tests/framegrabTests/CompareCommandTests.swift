@@ -285,6 +285,15 @@ extension Scratch {
                            "--allow-missing", "--allow-extra", "--update", "--json"] {
                 #expect(help.stdout.contains(option), "compare --help does not mention \(option)")
             }
+            // The man page and the README describe the same options.
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let man = try String(contentsOf: root.appendingPathComponent("man/framegrab.1"), encoding: .utf8)
+            let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+            for option in ["--max-diff", "--max-differing-pixels", "--min-psnr", "--min-ssim", "--resize", "--diff-out",
+                           "--allow-missing", "--allow-extra", "--update", "--golden", "--metadata"] {
+                #expect(man.contains(option.replacingOccurrences(of: "-", with: "\\-")), "the man page does not mention \(option)")
+                #expect(readme.contains("`\(option)"), "the README does not mention \(option)")
+            }
         }
     }
 }
