@@ -31,7 +31,7 @@ public struct PNGOptions: Sendable, Equatable {
     }
 
     /// The default, chosen by measuring size and time on natural video (see README, Performance).
-    public static let `default` = PNGOptions(level: 3, filter: .paeth)
+    public static let `default` = PNGOptions(level: 2, filter: .adaptive)
 
     public static func == (lhs: PNGOptions, rhs: PNGOptions) -> Bool {
         lhs.compressionLevel == rhs.compressionLevel && lhs.filter == rhs.filter

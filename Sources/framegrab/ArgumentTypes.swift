@@ -26,3 +26,5 @@ struct PNGCompression: ExpressibleByArgument {
     }
     static var allValueStrings: [String] { ["fast", "default", "best", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] }
 }
+
+extension PNGOptions.Filter: ExpressibleByArgument {}

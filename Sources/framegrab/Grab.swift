@@ -70,6 +70,9 @@ struct Grab: AsyncParsableCommand {
     @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default, best or a zlib level 0-9.", valueName: "level"))
     var pngCompression: PNGCompression?
 
+    @Option(name: .customLong("png-filter"), help: ArgumentHelp("PNG row filter: none, sub, up, average, paeth or adaptive (libpng picks per row).", valueName: "filter"))
+    var pngFilter: PNGOptions.Filter = PNGOptions.default.filter
+
     @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
 
@@ -103,7 +106,7 @@ struct Grab: AsyncParsableCommand {
             hdr: hdr,
             deinterlaces: !noDeinterlace,
             template: try OutputTemplate(output),
-            png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel),
+            png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel, filter: pngFilter),
             json: json,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let status = await GrabRun(settings: settings).run()

@@ -137,6 +137,8 @@ struct GrabRun: Sendable {
         let encodersInFlight = max(2, ProcessInfo.processInfo.activeProcessorCount)
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
+            // Requests answered by the same frame share one PNG encoding.
+            var lastEncoding: (time: MediaTime, bytes: Task<[UInt8], any Error>)?
             for await result in generator.results(for: times) {
                 let request = job.requests[result.requestIndex]
                 answered.insert(result.requestIndex)
@@ -146,7 +148,17 @@ struct GrabRun: Sendable {
                         await group.next()
                         inFlight -= 1
                     }
-                    group.addTask { write(generated, for: request, of: job.input, requestedTime: result.requestedTime) }
+                    let encoding: Task<[UInt8], any Error>
+                    if let last = lastEncoding, last.time == generated.actualTime {
+                        encoding = last.bytes
+                    } else {
+                        let png = settings.png
+                        encoding = Task { try generated.image.pngData(options: png) }
+                        lastEncoding = (generated.actualTime, encoding)
+                    }
+                    group.addTask {
+                        await write(generated, encoded: encoding, for: request, of: job.input, requestedTime: result.requestedTime)
+                    }
                     inFlight += 1
                 case .failure(let error):
                     report(input: job.input, request: request, requestedTime: result.requestedTime, error: error)
@@ -161,11 +173,13 @@ struct GrabRun: Sendable {
         }
     }
 
-    private func write(_ generated: GeneratedImage, for request: Request, of input: String, requestedTime: MediaTime) {
+    private func write(_ generated: GeneratedImage, encoded: Task<[UInt8], any Error>, for request: Request,
+                       of input: String, requestedTime: MediaTime) async {
         do {
+            let bytes = try await encoded.value
             let folder = URL(fileURLWithPath: request.path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try generated.image.writePNG(to: URL(fileURLWithPath: request.path), options: settings.png)
+            try AtomicFile.write(bytes, to: request.path)
         } catch {
             let reason = (error as? AtomicFile.WriteError)?.reason ?? (error as NSError).localizedDescription
             report(input: input, request: request, requestedTime: requestedTime,
