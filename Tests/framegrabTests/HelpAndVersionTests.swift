@@ -27,7 +27,7 @@ import Testing
 
     /// The options as this test knows them; the declared ones must be the same list.
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
-                               "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--jobs", "--verbose"]
+                               "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--verbose"]
 
     @Test func theOptionListMatchesGrabSwift() {
         #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift declares \(Self.declaredOptions.map(\.long))")
