@@ -73,16 +73,20 @@ extension FrameImage {
             values.withUnsafeBufferPointer { valuePointers in
                 keyPointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { keyBuffer in
                     valuePointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { valueBuffer in
-                        var settings = fgpng_encode_options(
-                            compression_level: Int32(options.compressionLevel),
-                            filters: options.libpngFilters,
-                            text_count: Int32(options.textChunks.count),
-                            text_keys: keyBuffer.baseAddress,
-                            text_values: valueBuffer.baseAddress)
-                        return pixels.withUnsafeBufferPointer { pixelBuffer in
-                            fgpng_encode(pixelBuffer.baseAddress, UInt32(width), UInt32(height), bytesPerRow,
-                                         Int32(pixelFormat.channels), Int32(pixelFormat.bitsPerChannel),
-                                         &settings, &buffer, &error, error.count)
+                        let cicp = codePoints?.bytes ?? []
+                        return cicp.withUnsafeBufferPointer { cicpBuffer in
+                            var settings = fgpng_encode_options(
+                                compression_level: Int32(options.compressionLevel),
+                                filters: options.libpngFilters,
+                                text_count: Int32(options.textChunks.count),
+                                text_keys: keyBuffer.baseAddress,
+                                text_values: valueBuffer.baseAddress,
+                                cicp: codePoints == nil ? nil : cicpBuffer.baseAddress)
+                            return pixels.withUnsafeBufferPointer { pixelBuffer in
+                                fgpng_encode(pixelBuffer.baseAddress, UInt32(width), UInt32(height), bytesPerRow,
+                                             Int32(pixelFormat.channels), Int32(pixelFormat.bitsPerChannel),
+                                             &settings, &buffer, &error, error.count)
+                            }
                         }
                     }
                 }

@@ -2,6 +2,14 @@ import ArgumentParser
 import FrameGrab
 
 extension ApertureMode: ExpressibleByArgument {}
+extension HDRPolicy: ExpressibleByArgument {}
+
+extension OutputDepth: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let bits = Int(argument) else { return nil }
+        self.init(rawValue: bits)
+    }
+}
 
 /// `--png-compression`: a named level or a zlib level 0–9.
 struct PNGCompression: ExpressibleByArgument {

@@ -72,6 +72,15 @@ struct Grab: AsyncParsableCommand {
     @Option(help: ArgumentHelp("production: square pixels (the sample aspect ratio applied); encoded: stored pixels.", valueName: "production|encoded"))
     var aperture: ApertureMode = .productionAperture
 
+    @Option(help: ArgumentHelp("Bits per channel of the PNGs: 8, or 16 to keep the precision of 10- and 12-bit video.", valueName: "8|16"))
+    var depth: OutputDepth = .eight
+
+    @Option(help: ArgumentHelp("HDR (PQ, HLG) video: tonemap to SDR BT.709, or keep the signal as a 16-bit PNG tagged with cICP.", valueName: "tonemap|keep"))
+    var hdr: HDRPolicy = .toneMap
+
+    @Flag(name: .customLong("no-deinterlace"), help: "Keep both fields of interlaced frames instead of deinterlacing them.")
+    var noDeinterlace = false
+
     @Option(name: [.short, .long], help: ArgumentHelp("""
         Output path template. Tokens: {name} input file name without extension, {index} request position \
         from 1 (zero-padded), {ms} requested time in milliseconds, {time} requested time as HH-MM-SS.mmm, \
@@ -154,6 +163,9 @@ struct Grab: AsyncParsableCommand {
             maximumSize: maxSize ?? .zero,
             autorotate: !noAutorotate,
             aperture: aperture,
+            depth: depth,
+            hdr: hdr,
+            deinterlaces: !noDeinterlace,
             template: try goldenCheck?.template(output) ?? OutputTemplate(output),
             png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel, filter: pngFilter),
             json: json,
@@ -197,6 +209,9 @@ struct GrabSettings: Sendable {
     let maximumSize: PixelSize
     let autorotate: Bool
     let aperture: ApertureMode
+    let depth: OutputDepth
+    let hdr: HDRPolicy
+    let deinterlaces: Bool
     let template: OutputTemplate
     let png: PNGOptions
     let json: Bool

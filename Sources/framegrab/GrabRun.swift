@@ -219,6 +219,9 @@ struct GrabRun: Sendable {
         generator.maximumSize = settings.maximumSize
         generator.appliesPreferredTrackTransform = settings.autorotate
         generator.apertureMode = settings.aperture
+        generator.outputDepth = settings.depth
+        generator.hdrPolicy = settings.hdr
+        generator.deinterlaces = settings.deinterlaces
         generator.decoderThreadCount = decoderThreads(concurrent: concurrent)
         let times = pending.map { $0.specification.resolve(duration: asset.duration) }
         var answered = Set<Int>()

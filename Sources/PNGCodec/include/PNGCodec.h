@@ -12,6 +12,9 @@ typedef struct {
     int text_count;          ///< number of tEXt chunks
     const char *const *text_keys;
     const char *const *text_values;
+    /// When not NULL: the 4 bytes of a `cICP` chunk (PNG third edition: colour primaries, transfer
+    /// characteristics, matrix coefficients, full-range flag), written before the image data.
+    const uint8_t *cicp;
 } fgpng_encode_options;
 
 /// An encoded PNG in memory, allocated by `fgpng_encode`; release it with `fgpng_free`.
