@@ -45,6 +45,22 @@ func pngChunks(_ bytes: [UInt8]) -> [(type: String, data: [UInt8])] {
         }
     }
 
+    /// The same holds for 16-bit output, HDR tone mapping, deinterlacing and alpha.
+    @Test(arguments: [["--depth", "16"], ["--hdr", "keep"], []])
+    func bytesDoNotDependOnJobsOrOrderForOtherPixelPaths(options: [String]) throws {
+        let inputs = ["colour-10bit.mp4", "hdr-pq.mp4", "hdr-hlg.mp4", "interlaced.mkv", "alpha-prores.mov"].map(Fixtures.path)
+        try Scratch.with { scratch in
+            let first = try scratch.run(inputs + ["-t", "0,0.04,0.1", "-o", "a/{name}-{ms}.png", "-j", "1"] + options)
+            let second = try scratch.run(inputs.reversed() + ["-t", "0.1,0,0.04", "-o", "b/{name}-{ms}.png", "-j", "5"] + options)
+            #expect(first.status == 0 && second.status == 0, "\(first)\n\(second)")
+            let files = scratch.files(under: "a")
+            #expect(files.count == 15 && scratch.files(under: "b") == files)
+            for file in files {
+                #expect(scratch.bytes("b/\(file)") == scratch.bytes("a/\(file)"), "\(file) differs between runs")
+            }
+        }
+    }
+
     /// Nothing that depends on the date, the host or the software is written: only IHDR, IDAT and IEND.
     @Test func noTimeOrSoftwareChunks() throws {
         try Scratch.with { scratch in
