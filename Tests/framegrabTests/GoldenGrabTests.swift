@@ -62,6 +62,23 @@ import Testing
         }
     }
 
+    /// 16-bit and alpha images compare at 16 bits (peak 65535); an 8-bit run against 16-bit goldens is
+    /// compared at 16 bits too, and is close but not equal.
+    @Test func sixteenBitAndAlphaGoldens() throws {
+        let inputs = ["colour-10bit.mp4", "alpha-prores.mov"].map(Fixtures.path)
+        try Scratch.with { scratch in
+            #expect(try scratch.run(inputs + ["-t", "0.04", "-o", "golden/", "--depth", "16"]).status == 0)
+            let same = try scratch.run(inputs + ["-t", "0.04", "--golden", "golden", "--depth", "16", "--json"])
+            #expect(same.status == 0, "\(same)")
+            let records = jsonRecords(same)
+            #expect(records.count == 2 && records.allSatisfy { $0.object["peak"] as? Int == 65535 && $0.object["verdict"] as? String == "pass" }, "\(same)")
+            let eight = try scratch.run(inputs + ["-t", "0.04", "--golden", "golden", "--json"])
+            #expect(eight.status == 1, "\(eight)")
+            let close = try scratch.run(inputs + ["-t", "0.04", "--golden", "golden", "--min-psnr", "40"])
+            #expect(close.status == 0, "\(close)")
+        }
+    }
+
     @Test func skipExistingDoesNotGoWithGolden() throws {
         try Scratch.with { scratch in
             try scratch.extract("1", into: "golden")
