@@ -68,6 +68,7 @@ int fgpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, size_t 
     }
     png_set_write_fn(png, &writer, write_to_memory, flush_memory);
     png_set_compression_level(png, options->compression_level);
+    png_set_compression_strategy(png, options->strategy);
     if (options->filters >= 0) png_set_filter(png, PNG_FILTER_TYPE_BASE, options->filters);
     int color_type = channels == 4 ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB;
     png_set_IHDR(png, info, width, height, bit_depth, color_type, PNG_INTERLACE_NONE,

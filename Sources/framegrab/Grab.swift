@@ -92,11 +92,11 @@ struct Grab: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per result instead of plain lines.")
     var json = false
 
-    @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default, best or a zlib level 0-9.", valueName: "level"))
+    @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default (run-length), best (zlib level 9) or a zlib level 0-9.", valueName: "level"))
     var pngCompression: PNGCompression?
 
     @Option(name: .customLong("png-filter"), help: ArgumentHelp("PNG row filter: none, sub, up, average, paeth or adaptive (libpng picks per row).", valueName: "filter"))
-    var pngFilter: PNGOptions.Filter = PNGOptions.default.filter
+    var pngFilter: PNGOptions.Filter?
 
     @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
@@ -121,6 +121,13 @@ struct Grab: AsyncParsableCommand {
 
     @OptionGroup
     var comparison: ComparisonOptions
+
+    /// The preset of `--png-compression`, with `--png-filter` (if given) in place of its filter.
+    private var pngOptions: PNGOptions {
+        var options = pngCompression?.options ?? .default
+        if let pngFilter { options.filter = pngFilter }
+        return options
+    }
 
     func validate() throws {
         if times.isEmpty && timesFile == nil && every == nil && count == nil {
@@ -167,7 +174,7 @@ struct Grab: AsyncParsableCommand {
             hdr: hdr,
             deinterlaces: !noDeinterlace,
             template: try goldenCheck?.template(output) ?? OutputTemplate(output),
-            png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel, filter: pngFilter),
+            png: pngOptions,
             json: json,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             skipExisting: skipExisting,

@@ -8,6 +8,7 @@
 /// which own the setjmp that libpng's error handling jumps to: no longjmp crosses Swift code.
 typedef struct {
     int compression_level;   ///< zlib level 0...9
+    int strategy;            ///< zlib strategy: Z_DEFAULT_STRATEGY 0, Z_FILTERED 1, Z_HUFFMAN_ONLY 2, Z_RLE 3
     int filters;             ///< libpng PNG_FILTER_* mask, or -1 for libpng's default choice
     int text_count;          ///< number of tEXt chunks
     const char *const *text_keys;
