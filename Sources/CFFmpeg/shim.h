@@ -15,6 +15,7 @@
 #include <libavutil/pixdesc.h>
 #include <libavutil/rational.h>
 #include <libavutil/mathematics.h>
+#include <libavutil/mastering_display_metadata.h>
 
 // Function-like macros that Swift cannot import, re-exported as static inline functions.
 
@@ -26,6 +27,22 @@ static inline int fg_averror_decoder_not_found(void) { return AVERROR_DECODER_NO
 static inline int fg_averror_stream_not_found(void) { return AVERROR_STREAM_NOT_FOUND; }
 static inline int64_t fg_nopts_value(void) { return AV_NOPTS_VALUE; }
 static inline AVRational fg_time_base_q(void) { return AV_TIME_BASE_Q; }
+
+/// The brightest light an HDR frame says it holds, in cd/m²: the content light level's MaxCLL, else the
+/// mastering display's peak; 0 when the frame carries neither.
+static inline double fg_frame_peak_luminance(const AVFrame *frame) {
+    const AVFrameSideData *sd = av_frame_get_side_data(frame, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL);
+    if (sd != NULL && sd->size >= sizeof(AVContentLightMetadata)) {
+        unsigned max_cll = ((const AVContentLightMetadata *)sd->data)->MaxCLL;
+        if (max_cll > 0) return (double)max_cll;
+    }
+    sd = av_frame_get_side_data(frame, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
+    if (sd != NULL) {
+        const AVMasteringDisplayMetadata *mastering = (const AVMasteringDisplayMetadata *)sd->data;
+        if (mastering->has_luminance && mastering->max_luminance.den > 0) return av_q2d(mastering->max_luminance);
+    }
+    return 0;
+}
 
 /// Reads the stream's display matrix side data, if any, into `matrix`. Returns 1 when present.
 static inline int fg_stream_display_matrix(const AVStream *stream, int32_t matrix[9]) {

@@ -122,7 +122,9 @@ extension AssetImageGenerator {
         private func makeExtractor() throws(FrameGrabError) -> FrameExtractor {
             let settings = FrameExtractor.Settings(maximumSize: configuration.maximumSize,
                                                    aperture: configuration.apertureMode,
-                                                   appliesOrientation: configuration.appliesPreferredTrackTransform)
+                                                   appliesOrientation: configuration.appliesPreferredTrackTransform,
+                                                   depth: configuration.outputDepth, hdr: configuration.hdrPolicy,
+                                                   deinterlaces: configuration.deinterlaces)
             let generator = self.generator, mark = cancellationMark
             // Exact requests decode runs of frames, where frame threading pays; keyframe windows decode
             // single frames right after seeks, where its latency (a frame per thread) is pure waste.

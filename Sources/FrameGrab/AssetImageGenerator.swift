@@ -25,6 +25,9 @@ public final class AssetImageGenerator: Sendable {
         var appliesPreferredTrackTransform = true
         var apertureMode = ApertureMode.productionAperture
         var decoderThreadCount = 0
+        var outputDepth = OutputDepth.eight
+        var hdrPolicy = HDRPolicy.toneMap
+        var deinterlaces = true
     }
 
     private let configuration = Mutex(Configuration())
@@ -74,6 +77,27 @@ public final class AssetImageGenerator: Sendable {
     public var decoderThreadCount: Int {
         get { configuration.withLock { $0.decoderThreadCount } }
         set { configuration.withLock { $0.decoderThreadCount = max(0, newValue) } }
+    }
+
+    /// Bits per channel of the images: `.eight` (the default) or `.sixteen`, which keeps the precision of
+    /// 10- and 12-bit sources. Tone-mapped HDR follows it; `HDRPolicy.keep` always gives 16 bits.
+    public var outputDepth: OutputDepth {
+        get { configuration.withLock { $0.outputDepth } }
+        set { configuration.withLock { $0.outputDepth = newValue } }
+    }
+
+    /// What happens to PQ and HLG pictures: tone-mapped to SDR BT.709 (`.toneMap`, the default; see
+    /// `ToneMapping`) or kept as a 16-bit signal tagged with its code points (`.keep`).
+    public var hdrPolicy: HDRPolicy {
+        get { configuration.withLock { $0.hdrPolicy } }
+        set { configuration.withLock { $0.hdrPolicy = newValue } }
+    }
+
+    /// Whether frames flagged as interlaced are deinterlaced (true, the default): the field shown first
+    /// alone, scaled to the full height, so that moving edges show no combing. False keeps both fields.
+    public var deinterlaces: Bool {
+        get { configuration.withLock { $0.deinterlaces } }
+        set { configuration.withLock { $0.deinterlaces = newValue } }
     }
 
     /// Images for `times`, as an asynchronous sequence that yields each result as soon as it is ready.

@@ -12,6 +12,9 @@ final class FrameExtractor {
         var maximumSize: PixelSize
         var aperture: ApertureMode
         var appliesOrientation: Bool
+        var depth: OutputDepth = .eight
+        var hdr: HDRPolicy = .toneMap
+        var deinterlaces = true
     }
 
     /// A decoded frame chosen for a request.
@@ -109,18 +112,7 @@ final class FrameExtractor {
         }
         let streamStart = stream.pointee.start_time == fg_nopts_value() ? nil : stream.pointee.start_time
         firstPts = streamStart
-        if let start = format.startTime {
-            // The container start converted to stream ticks; when it is the stream's own start to within
-            // a microsecond, use the stream's exact value so frame 0 sits exactly at time 0.
-            let ticks = av_rescale_q_rnd(start, fg_time_base_q(), timeBase, AV_ROUND_NEAR_INF)
-            if let streamStart, abs(MediaTime(ticks: streamStart - ticks, timeBase: timeBase).seconds) <= 1e-6 {
-                origin = streamStart
-            } else {
-                origin = ticks
-            }
-        } else {
-            origin = streamStart ?? 0
-        }
+        origin = format.timelineOrigin(stream: track.streamIndex)
         (keyframes, indexIsComplete) = format.index(stream: track.streamIndex)
         // MP4 indexes decode times; B-frames put presentation a constant delay later. The first sample's
         // decode time is before its presentation time by that delay, which is known before reading anything.
@@ -561,10 +553,9 @@ final class FrameExtractor {
                                          aperture: settings.aperture, orientation: orientation)
         let final = Geometry.fit(shown, inside: settings.maximumSize)
         let scaled = orientation.swapsDimensions ? PixelSize(width: final.height, height: final.width) : final
-        let format: FrameImage.PixelFormat = Scaler.hasAlpha(frame.pixelFormat) ? .rgba8 : .rgb8
         let image: FrameImage
         do {
-            image = orientation.apply(to: try scaler.convert(frame, width: scaled.width, height: scaled.height, format: format))
+            image = orientation.apply(to: try convert(frame, to: scaled))
         } catch {
             throw .decodeFailed("cannot convert the frame (\(error.message))")
         }
@@ -572,6 +563,32 @@ final class FrameExtractor {
         let picture = Picture(image: image, pts: pts, isKeyframe: frame.isKeyframe)
         lastPicture = picture
         return picture
+    }
+
+    /// The frame as RGB(A) at `size`, before orientation: alpha kept when the format has it, deinterlaced
+    /// when the frame says it is interlaced (its first field, scaled to full height), HDR tone-mapped or
+    /// kept as the policy says.
+    private func convert(_ frame: Frame, to size: PixelSize) throws(FFmpegError) -> FrameImage {
+        let alpha = Scaler.hasAlpha(frame.pixelFormat)
+        let colour = ColourProperties(frame: frame)
+        let field: Int? = settings.deinterlaces && frame.isInterlaced ? (frame.pointer.pointee.top_field_first != 0 ? 0 : 1) : nil
+        let wide: FrameImage.PixelFormat = alpha ? .rgba16 : .rgb16
+        guard let transfer = colour.hdrTransfer else {
+            let format = settings.depth == .sixteen ? wide : (alpha ? .rgba8 : .rgb8)
+            return try scaler.convert(frame, width: size.width, height: size.height, format: format, field: field)
+        }
+        let signal = try scaler.convert(frame, width: size.width, height: size.height, format: wide, field: field)
+        switch settings.hdr {
+        case .keep:
+            var kept = signal
+            kept.codePoints = CodingIndependentCodePoints(colourPrimaries: UInt8(clamping: frame.pointer.pointee.color_primaries.rawValue),
+                                                          transferCharacteristics: transfer.codePoint)
+            if kept.codePoints?.colourPrimaries == 2 { kept.codePoints?.colourPrimaries = 9 }  // unspecified: BT.2020
+            return kept
+        case .toneMap:
+            return ToneMapping.apply(to: signal, transfer: transfer, wideGamut: colour.wideGamut,
+                                     peak: fg_frame_peak_luminance(frame.pointer), depth: settings.depth)
+        }
     }
 }
 

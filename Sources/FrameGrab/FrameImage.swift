@@ -20,6 +20,9 @@ public struct FrameImage: Sendable, Equatable {
     public let height: Int
     public let pixelFormat: PixelFormat
     public internal(set) var pixels: [UInt8]
+    /// What the samples mean when they are not plain sRGB-like BT.709 (set for `HDRPolicy.keep`: the
+    /// un-mapped PQ or HLG signal); written to PNGs as a `cICP` chunk.
+    public var codePoints: CodingIndependentCodePoints?
 
     public var bytesPerRow: Int { width * pixelFormat.bytesPerPixel }
 
@@ -44,4 +47,23 @@ public struct FrameImage: Sendable, Equatable {
         if pixelFormat.bitsPerChannel == 8 { return Int(pixels[index]) }
         return Int(pixels[2 * index]) | Int(pixels[2 * index + 1]) << 8
     }
+}
+
+/// Coding-independent code points (ITU-T H.273), as in a PNG `cICP` chunk: colour primaries, transfer
+/// characteristics, matrix coefficients (0: RGB) and whether samples use the full range.
+public struct CodingIndependentCodePoints: Sendable, Equatable {
+    public var colourPrimaries: UInt8
+    public var transferCharacteristics: UInt8
+    public var matrixCoefficients: UInt8
+    public var fullRange: Bool
+
+    public init(colourPrimaries: UInt8, transferCharacteristics: UInt8, matrixCoefficients: UInt8 = 0, fullRange: Bool = true) {
+        self.colourPrimaries = colourPrimaries
+        self.transferCharacteristics = transferCharacteristics
+        self.matrixCoefficients = matrixCoefficients
+        self.fullRange = fullRange
+    }
+
+    /// The chunk's four bytes.
+    public var bytes: [UInt8] { [colourPrimaries, transferCharacteristics, matrixCoefficients, fullRange ? 1 : 0] }
 }

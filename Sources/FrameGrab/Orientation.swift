@@ -37,10 +37,11 @@ public struct Orientation: Sendable, Equatable {
     /// Applies this orientation to an image.
     func apply(to image: FrameImage) -> FrameImage {
         if self == .identity { return image }
-        let w = image.width, h = image.height, channels = image.pixelFormat.channels
+        let w = image.width, h = image.height, channels = image.pixelFormat.bytesPerPixel
         let outWidth = swapsDimensions ? h : w
         let outHeight = swapsDimensions ? w : h
         var result = FrameImage(width: outWidth, height: outHeight, pixelFormat: image.pixelFormat)
+        result.codePoints = image.codePoints
         let rotation = self.rotation, mirrored = self.mirrored
         image.pixels.withUnsafeBufferPointer { source in
             result.pixels.withUnsafeMutableBufferPointer { destination in

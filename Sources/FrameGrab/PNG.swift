@@ -10,31 +10,44 @@ public struct PNGOptions: Sendable, Equatable {
         case adaptive
     }
 
+    /// How zlib looks for repetition in the filtered rows.
+    public enum Strategy: Int32, Sendable, CaseIterable {
+        /// Searches for repeated strings (`compressionLevel` sets how hard).
+        case `default` = 0
+        case filtered = 1
+        case huffmanOnly = 2
+        /// Only runs of repeated bytes: much faster, and on filtered video frames as small or smaller
+        /// (see README, Performance). `compressionLevel` makes no difference to it.
+        case rle = 3
+    }
+
     /// zlib level, 0 (store) to 9 (smallest).
     public var compressionLevel: Int
+    public var strategy: Strategy
     public var filter: Filter
     /// tEXt chunks (keyword, text), written in this order. Nothing else that could vary between runs is written.
     public var textChunks: [(keyword: String, text: String)]
 
     public init(compressionLevel: Int = PNGOptions.default.compressionLevel,
+                strategy: Strategy = PNGOptions.default.strategy,
                 filter: Filter = PNGOptions.default.filter,
                 textChunks: [(keyword: String, text: String)] = []) {
         self.compressionLevel = min(9, max(0, compressionLevel))
+        self.strategy = strategy
         self.filter = filter
         self.textChunks = textChunks
     }
 
-    private init(level: Int, filter: Filter) {
-        self.compressionLevel = level
-        self.filter = filter
-        self.textChunks = []
-    }
-
-    /// The default, chosen by measuring size and time on natural video (see README, Performance).
-    public static let `default` = PNGOptions(level: 3, filter: .paeth)
+    /// The default, chosen by measuring size and time on video frames (see README, Performance):
+    /// adaptive row filters and zlib's run-length strategy.
+    public static let `default` = PNGOptions(compressionLevel: 6, strategy: .rle, filter: .adaptive)
+    /// Fastest that still compresses well: the `up` filter and run-length strategy.
+    public static let fast = PNGOptions(compressionLevel: 6, strategy: .rle, filter: .up)
+    /// Smallest files, slowly: zlib level 9 string matching after adaptive filters.
+    public static let best = PNGOptions(compressionLevel: 9, strategy: .default, filter: .adaptive)
 
     public static func == (lhs: PNGOptions, rhs: PNGOptions) -> Bool {
-        lhs.compressionLevel == rhs.compressionLevel && lhs.filter == rhs.filter
+        lhs.compressionLevel == rhs.compressionLevel && lhs.strategy == rhs.strategy && lhs.filter == rhs.filter
             && lhs.textChunks.map(\.keyword) == rhs.textChunks.map(\.keyword)
             && lhs.textChunks.map(\.text) == rhs.textChunks.map(\.text)
     }
@@ -73,16 +86,21 @@ extension FrameImage {
             values.withUnsafeBufferPointer { valuePointers in
                 keyPointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { keyBuffer in
                     valuePointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { valueBuffer in
-                        var settings = fgpng_encode_options(
-                            compression_level: Int32(options.compressionLevel),
-                            filters: options.libpngFilters,
-                            text_count: Int32(options.textChunks.count),
-                            text_keys: keyBuffer.baseAddress,
-                            text_values: valueBuffer.baseAddress)
-                        return pixels.withUnsafeBufferPointer { pixelBuffer in
-                            fgpng_encode(pixelBuffer.baseAddress, UInt32(width), UInt32(height), bytesPerRow,
-                                         Int32(pixelFormat.channels), Int32(pixelFormat.bitsPerChannel),
-                                         &settings, &buffer, &error, error.count)
+                        let cicp = codePoints?.bytes ?? []
+                        return cicp.withUnsafeBufferPointer { cicpBuffer in
+                            var settings = fgpng_encode_options(
+                                compression_level: Int32(options.compressionLevel),
+                                strategy: options.strategy.rawValue,
+                                filters: options.libpngFilters,
+                                text_count: Int32(options.textChunks.count),
+                                text_keys: keyBuffer.baseAddress,
+                                text_values: valueBuffer.baseAddress,
+                                cicp: codePoints == nil ? nil : cicpBuffer.baseAddress)
+                            return pixels.withUnsafeBufferPointer { pixelBuffer in
+                                fgpng_encode(pixelBuffer.baseAddress, UInt32(width), UInt32(height), bytesPerRow,
+                                             Int32(pixelFormat.channels), Int32(pixelFormat.bitsPerChannel),
+                                             &settings, &buffer, &error, error.count)
+                            }
                         }
                     }
                 }

@@ -34,6 +34,15 @@ public struct VideoTrack: Sendable {
     public let pixelFormatName: String?
     /// The stream's time base: timestamps count in units of `timeBase.numerator / timeBase.denominator` s.
     public let timeBase: (numerator: Int, denominator: Int)
+    /// The exact average frame rate as the container states it (`30000/1001`), or nil when it does not say.
+    public let frameRate: (numerator: Int, denominator: Int)?
+    /// FFmpeg's names for the colour properties the stream declares (`tv`/`pc`, `bt709`, …); nil when unspecified.
+    public let colorRange: String?
+    public let colorPrimaries: String?
+    public let colorTransfer: String?
+    public let colorSpace: String?
+    /// Number of frames as the container states it, or nil when it does not say.
+    public let frameCount: Int?
 
     init(stream: UnsafeMutablePointer<AVStream>, index: Int) {
         let parameters = stream.pointee.codecpar.pointee
@@ -54,6 +63,15 @@ public struct VideoTrack: Sendable {
         let format = AVPixelFormat(rawValue: parameters.format)
         pixelFormatName = av_get_pix_fmt_name(format).map { String(cString: $0) }
         timeBase = (Int(stream.pointee.time_base.num), Int(stream.pointee.time_base.den))
+        frameRate = rate.num > 0 && rate.den > 0 ? (Int(rate.num), Int(rate.den)) : nil
+        func named(_ name: UnsafePointer<CChar>?, unspecified: Bool) -> String? {
+            unspecified ? nil : name.map { String(cString: $0) }
+        }
+        colorRange = named(av_color_range_name(parameters.color_range), unspecified: parameters.color_range == AVCOL_RANGE_UNSPECIFIED)
+        colorPrimaries = named(av_color_primaries_name(parameters.color_primaries), unspecified: parameters.color_primaries == AVCOL_PRI_UNSPECIFIED)
+        colorTransfer = named(av_color_transfer_name(parameters.color_trc), unspecified: parameters.color_trc == AVCOL_TRC_UNSPECIFIED)
+        colorSpace = named(av_color_space_name(parameters.color_space), unspecified: parameters.color_space == AVCOL_SPC_UNSPECIFIED)
+        frameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
     }
 }
 
@@ -67,6 +85,13 @@ public struct StreamInfo: Sendable {
     public let codecName: String
     /// True for cover art and other still pictures attached to the file.
     public let isAttachedPicture: Bool
+    /// Picture size of a video stream (zero for other kinds).
+    public let size: PixelSize
+    /// Samples per second and channel count of an audio stream (zero for other kinds).
+    public let sampleRate: Int
+    public let channelCount: Int
+    /// The stream's `language` tag (`eng`), if any.
+    public let language: String?
 
     init(stream: UnsafeMutablePointer<AVStream>, index: Int) {
         let parameters = stream.pointee.codecpar.pointee
@@ -81,5 +106,9 @@ public struct StreamInfo: Sendable {
         }
         codecName = String(cString: avcodec_get_name(parameters.codec_id))
         isAttachedPicture = stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0
+        size = PixelSize(width: Int(max(0, parameters.width)), height: Int(max(0, parameters.height)))
+        sampleRate = mediaType == .audio ? Int(parameters.sample_rate) : 0
+        channelCount = mediaType == .audio ? Int(parameters.ch_layout.nb_channels) : 0
+        language = av_dict_get(stream.pointee.metadata, "language", nil, 0).map { String(cString: $0.pointee.value) }
     }
 }

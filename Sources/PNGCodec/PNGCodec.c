@@ -68,6 +68,7 @@ int fgpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, size_t 
     }
     png_set_write_fn(png, &writer, write_to_memory, flush_memory);
     png_set_compression_level(png, options->compression_level);
+    png_set_compression_strategy(png, options->strategy);
     if (options->filters >= 0) png_set_filter(png, PNG_FILTER_TYPE_BASE, options->filters);
     int color_type = channels == 4 ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB;
     png_set_IHDR(png, info, width, height, bit_depth, color_type, PNG_INTERLACE_NONE,
@@ -83,6 +84,8 @@ int fgpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, size_t 
         png_set_text(png, info, texts, options->text_count);
     }
     png_write_info(png, info);
+    // libpng 1.6.39 knows no cICP API: the chunk is written by hand, after IHDR and before IDAT.
+    if (options->cicp != NULL) png_write_chunk(png, (png_const_bytep)"cICP", options->cicp, 4);
     if (bit_depth == 16) {
         uint16_t probe = 1;
         if (*(uint8_t *)&probe == 1) png_set_swap(png); // PNG stores 16-bit samples big-endian

@@ -13,7 +13,7 @@ struct Framegrab: AsyncParsableCommand {
             default subcommand: `framegrab movie.mp4 -t 12.5` is `framegrab grab movie.mp4 -t 12.5`.
             """,
         version: Framegrab.version,
-        subcommands: [Grab.self],
+        subcommands: [Grab.self, Probe.self, Compare.self],
         defaultSubcommand: Grab.self
     )
 
@@ -23,7 +23,12 @@ struct Framegrab: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
             print(helpMessage(for: Grab.self))
-            print("SUBCOMMANDS:\n  grab (default)          \(Grab.configuration.abstract)\n\n  See 'framegrab help <subcommand>' for detailed help.")
+            print("SUBCOMMANDS:")
+            print("  grab (default)          \(Grab.configuration.abstract)")
+            print("  probe                   \(Probe.configuration.abstract)")
+            print("  compare                 \(Compare.configuration.abstract)")
+            print("\n  See 'framegrab help <subcommand>' for detailed help.")
+            print("  Shell completions: framegrab --generate-completion-script bash|zsh|fish")
             return
         }
         do {

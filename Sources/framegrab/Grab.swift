@@ -12,19 +12,43 @@ struct Grab: AsyncParsableCommand {
             time (exact); a tolerance lets framegrab return the nearest keyframe inside [T - before, T + after] \
             instead, which is faster.
 
+            Inputs may be folders: their files are read in sorted order, and a file found there that is not \
+            video (judged by its contents) is reported once as notVideo without failing the run.
+
             Output: one line per written image on stdout (its path), in the order images complete; errors on \
-            stderr, one line each naming the input and the time. With --json, one JSON object per line instead. \
-            Exit status: 0 all images written, 1 some request or input failed, 64 usage error, 130 interrupted.
+            stderr, one line each naming the input and the time; a progress bar on stderr when it is a terminal, \
+            and a summary line at the end. With --json, one JSON object per line instead, and a final \
+            {"summary":...} object. Exit status: 0 all images written, 1 some request or input failed, \
+            64 usage error, 130 interrupted.
+
+            With --golden DIR nothing is written (except difference images with --diff-out): each image is \
+            compared with DIR/<template> (the default template {name}-{index}.png) and one verdict line per \
+            image is printed, as by `framegrab compare`. Exit status: 0 every image matches, 1 a request \
+            failed or an image differs or has no golden file, 2 a golden file is unreadable or not a PNG.
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files to read.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
     var inputs: [String]
+
+    @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")
+    var recursive = false
 
     @Option(name: [.short, .customLong("time")], parsing: .singleValue,
             help: ArgumentHelp("A time to grab; repeat it or give a comma list.", valueName: "time"),
             transform: { try TimeSpecification.parseList($0) })
     var times: [[TimeSpecification]] = []
+
+    @Option(name: .customLong("times-file"), help: ArgumentHelp("Read times from a file, one per line (# starts a comment); - reads stdin.", valueName: "file"))
+    var timesFile: String?
+
+    @Option(help: ArgumentHelp("A time every DURATION from 0 up to the end (10, 2.5s, 500ms, 01:00).", valueName: "duration"),
+            transform: { try TimeSelection.parseInterval($0) })
+    var every: MediaTime?
+
+    @Option(help: ArgumentHelp("N times evenly spaced: time i (from 1) is duration x (2i-1)/(2N).", valueName: "n"),
+            transform: { try TimeSelection.parseCount($0) })
+    var count: Int?
 
     @Option(help: ArgumentHelp("Both tolerances: exact, keyframe (unbounded) or seconds.", valueName: "exact|keyframe|seconds"),
             transform: { try ToleranceSpecification.parse($0) })
@@ -48,33 +72,82 @@ struct Grab: AsyncParsableCommand {
     @Option(help: ArgumentHelp("production: square pixels (the sample aspect ratio applied); encoded: stored pixels.", valueName: "production|encoded"))
     var aperture: ApertureMode = .productionAperture
 
+    @Option(help: ArgumentHelp("Bits per channel of the PNGs: 8, or 16 to keep the precision of 10- and 12-bit video.", valueName: "8|16"))
+    var depth: OutputDepth = .eight
+
+    @Option(help: ArgumentHelp("HDR (PQ, HLG) video: tonemap to SDR BT.709, or keep the signal as a 16-bit PNG tagged with cICP.", valueName: "tonemap|keep"))
+    var hdr: HDRPolicy = .toneMap
+
+    @Flag(name: .customLong("no-deinterlace"), help: "Keep both fields of interlaced frames instead of deinterlacing them.")
+    var noDeinterlace = false
+
     @Option(name: [.short, .long], help: ArgumentHelp("""
         Output path template. Tokens: {name} input file name without extension, {index} request position \
-        from 1 (zero-padded), {ms} requested time in milliseconds. A value ending in / is a folder for the \
-        default name.
+        from 1 (zero-padded), {ms} requested time in milliseconds, {time} requested time as HH-MM-SS.mmm, \
+        {dir} the input's folder relative to the folder argument it was found under. A value ending in / is \
+        a folder for the default name.
         """, valueName: "template"))
     var output: String = OutputTemplate.defaultFileName
 
     @Flag(help: "Print one JSON object per result instead of plain lines.")
     var json = false
 
-    @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default, best or a zlib level 0-9.", valueName: "level"))
+    @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default (run-length), best (zlib level 9) or a zlib level 0-9.", valueName: "level"))
     var pngCompression: PNGCompression?
+
+    @Option(name: .customLong("png-filter"), help: ArgumentHelp("PNG row filter: none, sub, up, average, paeth or adaptive (libpng picks per row).", valueName: "filter"))
+    var pngFilter: PNGOptions.Filter?
 
     @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
 
+    @Flag(name: .customLong("skip-existing"), help: "Do not decode requests whose output is already a complete PNG (reported as skipped).")
+    var skipExisting = false
+
+    @Option(help: ArgumentHelp("Work only on the K-th of N slices of the sorted input files (1/4, 2/4, ...).", valueName: "K/N"))
+    var shard: Shard?
+
+    @Flag(name: [.short, .long], help: "No progress bar and no summary line on stderr.")
+    var quiet = false
+
     @Flag(help: "Show FFmpeg's own log messages.")
     var verbose = false
+
+    @Flag(help: "Add PNG text chunks: source file name, stream, requested and actual time.")
+    var metadata = false
+
+    @Option(help: ArgumentHelp("Compare each image with the file -o DIR/<template> would write, instead of writing it; the options below set the thresholds (as for compare).", valueName: "dir"))
+    var golden: String?
+
+    @OptionGroup
+    var comparison: ComparisonOptions
+
+    /// The preset of `--png-compression`, with `--png-filter` (if given) in place of its filter.
+    private var pngOptions: PNGOptions {
+        var options = pngCompression?.options ?? .default
+        if let pngFilter { options.filter = pngFilter }
+        return options
+    }
 
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
     func validate() throws {
-        if times.isEmpty { throw ValidationError("Give at least one time with -t/--time.") }
+        if times.isEmpty && timesFile == nil && every == nil && count == nil {
+            throw ValidationError("Give at least one time with -t/--time, --times-file, --every or --count.")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if tolerance != nil && (toleranceBefore != nil || toleranceAfter != nil) {
             throw ValidationError("--tolerance sets both sides; use it or --tolerance-before/--tolerance-after, not both.")
+        }
+        if golden == nil && comparison.isSet {
+            throw ValidationError("--max-diff, --max-differing-pixels, --min-psnr, --min-ssim, --resize and --diff-out need --golden DIR (or use framegrab compare).")
+        }
+        if golden != nil && skipExisting {
+            throw ValidationError("--skip-existing cannot be used with --golden (the golden files exist).")
+        }
+        if golden != nil && output.hasPrefix("/") {
+            throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
         }
         do {
             _ = try OutputTemplate(output)
@@ -85,37 +158,82 @@ struct Grab: AsyncParsableCommand {
 
     func run() async throws {
         FFmpegLog.setVerbose(verbose)
+        let goldenCheck = golden.map {
+            GoldenCheck(folder: $0, thresholds: comparison.thresholds, resize: comparison.resize, diffOut: comparison.diffOut)
+        }
+        var selection = TimeSelection(specifications: times.flatMap { $0 }, every: every, count: count)
+        if let timesFile { selection.specifications += try Grab.readTimesFile(timesFile) }
+        if selection.isEmpty { throw ValidationError("The times file \(timesFile ?? "") lists no times.") }
         let settings = GrabSettings(
             inputs: inputs,
-            times: times.flatMap { $0 },
+            recursive: recursive,
+            selection: selection,
             toleranceBefore: toleranceBefore ?? tolerance ?? .zero,
             toleranceAfter: toleranceAfter ?? tolerance ?? .zero,
             maximumSize: maxSize ?? .zero,
             autorotate: !noAutorotate,
             aperture: aperture,
-            template: try OutputTemplate(output),
-            png: PNGOptions(compressionLevel: pngCompression?.level ?? PNGOptions.default.compressionLevel),
+            depth: depth,
+            hdr: hdr,
+            deinterlaces: !noDeinterlace,
+            template: try goldenCheck?.template(output) ?? OutputTemplate(output),
+            png: pngOptions,
             json: json,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            skipExisting: skipExisting,
+            shard: shard,
+            quiet: quiet,
+            metadata: metadata,
+            golden: goldenCheck,
             limits: limits.assetLimits)
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The times listed in a file (`-`: standard input); a usage error names the file and line.
+    static func readTimesFile(_ path: String) throws -> [TimeSpecification] {
+        let name = path == "-" ? "<stdin>" : path
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("Cannot read the times file \(path).")
+            }
+            data = contents
+        }
+        do {
+            return try TimeSelection.parseTimesFile(String(decoding: data, as: UTF8.self), name: name)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 }
 
 /// Everything the command line decided, in library types.
 struct GrabSettings: Sendable {
     let inputs: [String]
-    let times: [TimeSpecification]
+    let recursive: Bool
+    let selection: TimeSelection
     let toleranceBefore: MediaTime
     let toleranceAfter: MediaTime
     let maximumSize: PixelSize
     let autorotate: Bool
     let aperture: ApertureMode
+    let depth: OutputDepth
+    let hdr: HDRPolicy
+    let deinterlaces: Bool
     let template: OutputTemplate
     let png: PNGOptions
     let json: Bool
     let jobs: Int
+    let skipExisting: Bool
+    let shard: Shard?
+    let quiet: Bool
+    /// `--metadata`: PNG text chunks describing each image's source.
+    var metadata = false
+    /// `--golden`: compare with golden files instead of writing.
+    var golden: GoldenCheck? = nil
     /// Frame size and time bounds for each input.
     let limits: AssetLimits
 }

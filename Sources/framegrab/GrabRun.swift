@@ -8,6 +8,7 @@ struct GrabRun: Sendable {
     let settings: GrabSettings
     let output = Output()
     let tally = Tally()
+    let counts = RunCounts()
 
     /// A request of one input: its position (from 1), what was asked and where it goes.
     struct Request: Sendable {
@@ -16,17 +17,23 @@ struct GrabRun: Sendable {
         let path: String
     }
 
-    /// An input with its requests planned, or the reason it cannot be read.
+    /// An input with its requests planned.
     struct Job: Sendable {
         let input: String
-        var asset: MediaAsset?
+        /// The input's duration, when planning had to open it.
+        var duration: MediaTime?
         var requests: [Request]
     }
 
     /// Runs everything and returns the exit status.
     func run() async -> Int32 {
+        let started = ContinuousClock.now
         let interrupt = Interrupt.install()
-        guard let jobs = plan() else { return 64 }
+        guard let jobs = await plan() else { return 64 }
+        let progress = ProgressBar.wanted(quiet: settings.quiet)
+            ? ProgressBar(output: output, counts: counts, totalFiles: jobs.count, totalRequests: jobs.reduce(0) { $0 + $1.requests.count })
+            : nil
+        progress?.start()
         let worker = Task {
             await withTaskGroup(of: Void.self) { group in
                 var running = 0
@@ -35,61 +42,139 @@ struct GrabRun: Sendable {
                         await group.next()
                         running -= 1
                     }
-                    group.addTask { await process(job) }
+                    group.addTask {
+                        await process(job, concurrent: min(settings.jobs, jobs.count))
+                        counts.update { $0.filesDone += 1 }
+                    }
                     running += 1
                 }
             }
         }
         interrupt.onSignal { worker.cancel() }
         await worker.value
+        progress?.stop()
+        Summary.report(counts.snapshot, files: jobs.count, elapsed: ProgressBar.seconds(ContinuousClock.now - started),
+                       json: settings.json, quiet: settings.quiet, output: output)
         if let signal = interrupt.received { return 128 + signal }
-        return tally.failures > 0 ? 1 : 0
+        return settings.golden?.exitStatus(failures: tally.failures) ?? (tally.failures > 0 ? 1 : 0)
     }
 
     // MARK: Planning
 
-    /// Decides every output path before anything is decoded, and refuses the run when two requests would
-    /// write the same file. Returns nil (after saying why) on a collision.
-    private func plan() -> [Job]? {
-        let count = settings.times.count
+    /// What planning learnt by opening an input.
+    private enum Probe: Sendable {
+        case notOpened
+        case video(duration: MediaTime)
+        case notVideo(FrameGrabError)
+        case failed(FrameGrabError)
+    }
+
+    /// Finds the input files, then decides every output path before anything is decoded, and refuses the run
+    /// when two requests would write the same file. Returns nil (after saying why) on a collision.
+    private func plan() async -> [Job]? {
+        let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive)
+        for problem in discovery.problems {
+            report(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path))
+        }
+        let allInputs = discovery.inputs
+        let inputs = settings.shard?.slice(allInputs) ?? allInputs
+        let selection = settings.selection
+        let templateNeedsDuration = settings.template.usesTime && selection.needsDuration
+        let needsDuration = templateNeedsDuration || selection.every != nil || selection.count != nil
+        // Files found in folders are opened now, so that what is not video (recognised by its contents,
+        // not its name) is set aside before output paths are compared.
+        let limits = settings.limits
+        let probes = await GrabRun.concurrentMap(inputs, limit: settings.jobs) { input -> Probe in
+            guard needsDuration || !input.isExplicit else { return .notOpened }
+            return GrabRun.probe(input, limits: limits)
+        }
         var jobs: [Job] = []
-        var owners: [String: (input: String, index: Int)] = [:]
-        let inputFiles = Set(settings.inputs.map(GrabRun.canonicalPath))
-        for input in settings.inputs {
-            var job = Job(input: input, asset: nil, requests: [])
-            var duration: MediaTime = .invalid
-            let needsDuration = settings.template.usesTime && settings.times.contains {
-                if case .percent = $0 { return true } else { return false }
-            }
-            if needsDuration {
-                do {
-                    // Not kept open: its time limit (--timeout) would run while it waits for its turn.
-                    duration = try MediaAsset(path: input, limits: settings.limits).duration
-                } catch {
-                    report(input: input, error: error)
+        var owners: [String: (input: String, index: Int, specification: TimeSpecification)] = [:]
+        let inputFiles = Set(allInputs.map { GrabRun.canonicalPath($0.path) })
+        for (input, probe) in zip(inputs, probes) {
+            var job = Job(input: input.path, duration: nil, requests: [])
+            var specifications = selection.specifications
+            switch probe {
+            case .notOpened:
+                break
+            case .notVideo(let error):
+                reportNotVideo(input: input.path, error: error)
+                continue
+            case .failed(let error):
+                report(input: input.path, error: error)
+                continue
+            case .video(let duration):
+                job.duration = duration
+                if (selection.every != nil || selection.count != nil) && !duration.isNumeric {
+                    report(input: input.path, error: FrameGrabError(.invalidData,
+                        "\(input.path): the duration of the video is unknown, so --every and --count cannot place times", path: input.path))
                     continue
                 }
+                specifications = selection.resolve(duration: duration)
             }
-            for (offset, specification) in settings.times.enumerated() {
+            let count = specifications.count
+            let duration = job.duration ?? .invalid
+            for (offset, specification) in specifications.enumerated() {
                 let index = offset + 1
-                let values = OutputTemplate.Values(inputPath: input, index: index, count: count,
-                                                   requestedTime: specification.resolve(duration: duration))
+                let values = OutputTemplate.Values(inputPath: input.path, index: index, count: count,
+                                                   requestedTime: specification.resolve(duration: duration),
+                                                   directory: input.directory)
                 let path = settings.template.path(for: values)
                 let key = GrabRun.canonicalPath(path)
                 if inputFiles.contains(key) {
-                    output.standardError("framegrab: refusing to run: \(input) request \(index) (\(specification)) would overwrite the input \(path)")
+                    output.standardError("framegrab: refusing to run: \(input.path) request \(index) (\(specification)) would overwrite the input \(path)")
                     return nil
                 }
                 if let owner = owners[key] {
-                    output.standardError("framegrab: refusing to run: \(path) would be written twice, for \(owner.input) request \(owner.index) (\(settings.times[owner.index - 1])) and \(input) request \(index) (\(specification)); add {index}, {ms} or {name} to --output")
+                    output.standardError("framegrab: refusing to run: \(path) would be written twice, for \(owner.input) request \(owner.index) (\(owner.specification)) and \(input.path) request \(index) (\(specification)); add {index}, {ms}, {time}, {name} or {dir} to --output")
                     return nil
                 }
-                owners[key] = (input, index)
+                owners[key] = (input.path, index, specification)
                 job.requests.append(Request(index: index, specification: specification, path: path))
             }
             jobs.append(job)
         }
         return jobs
+    }
+
+    /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that
+    /// FFmpeg cannot read, that has no video stream, or that is a still image, is not a video.
+    private static func probe(_ input: InputDiscovery.Input, limits: AssetLimits) -> Probe {
+        do {
+            let asset = try MediaAsset(path: input.path, limits: limits)
+            if !input.isExplicit && isStillImage(asset) {
+                return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
+            }
+            return .video(duration: asset.duration)
+        } catch {
+            if !input.isExplicit && [.invalidData, .noVideoStream, .emptyFile].contains(error.code) {
+                return .notVideo(error)
+            }
+            return .failed(error)
+        }
+    }
+
+    /// FFmpeg reads PNG, JPEG and other pictures as one-frame videos through its image demuxers.
+    static func isStillImage(_ asset: MediaAsset) -> Bool {
+        asset.formatName == "image2" || asset.formatName.hasSuffix("_pipe")
+    }
+
+    /// `transform` applied to every item, at most `limit` at once, results in the items' order.
+    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], limit: Int, _ transform: @escaping @Sendable (T) -> R) async -> [R] {
+        var results = [R?](repeating: nil, count: items.count)
+        await withTaskGroup(of: (Int, R).self) { group in
+            var running = 0
+            for (offset, item) in items.enumerated() {
+                if running >= max(1, limit), let (done, result) = await group.next() {
+                    results[done] = result
+                    running -= 1
+                }
+                group.addTask { (offset, transform(item)) }
+                running += 1
+            }
+            for await (done, result) in group { results[done] = result }
+        }
+        return results.map { $0! }
     }
 
     /// The absolute path with `.`, `..` and symbolic links resolved, so that two spellings of one file match.
@@ -102,45 +187,56 @@ struct GrabRun: Sendable {
     // MARK: Working
 
     /// When several files are decoded at once, they share the cores instead of each asking for all of them.
-    private var decoderThreads: Int {
-        let concurrent = min(settings.jobs, settings.inputs.count)
-        return concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
+    private func decoderThreads(concurrent: Int) -> Int {
+        concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
     }
 
-    private func process(_ job: Job) async {
-        let asset: MediaAsset
-        if let opened = job.asset {
-            asset = opened
-        } else {
-            do {
-                asset = try MediaAsset(path: job.input, limits: settings.limits)
-            } catch {
-                report(input: job.input, error: error)
-                return
-            }
+    private func process(_ job: Job, concurrent: Int) async {
+        // --skip-existing: requests whose image is already there are answered without decoding.
+        var pending = job.requests
+        var skipped: [Request] = []
+        if settings.skipExisting {
+            skipped = pending.filter { CompletePNG.exists(at: $0.path) }
+            pending = pending.filter { !CompletePNG.exists(at: $0.path) }
         }
-        do {
-            try asset.requireDecoder()
-        } catch {
-            report(input: job.input, error: error)
+        let knownDuration = job.duration ?? .invalid
+        let skippedNeedDuration = skipped.contains { if case .percent = $0.specification { true } else { false } } && !knownDuration.isNumeric
+        if pending.isEmpty && !skippedNeedDuration {
+            for request in skipped { reportSkipped(input: job.input, request: request, requestedTime: request.specification.resolve(duration: knownDuration)) }
             return
         }
+        let asset: MediaAsset
+        do {
+            asset = try MediaAsset(path: job.input, limits: settings.limits)
+            try asset.requireDecoder()
+        } catch {
+            report(input: job.input, error: error, requests: job.requests.count)
+            return
+        }
+        for request in skipped { reportSkipped(input: job.input, request: request, requestedTime: request.specification.resolve(duration: asset.duration)) }
+        if pending.isEmpty { return }
         let generator = AssetImageGenerator(asset: asset)
         generator.requestedTimeToleranceBefore = settings.toleranceBefore
         generator.requestedTimeToleranceAfter = settings.toleranceAfter
         generator.maximumSize = settings.maximumSize
         generator.appliesPreferredTrackTransform = settings.autorotate
         generator.apertureMode = settings.aperture
-        generator.decoderThreadCount = decoderThreads
-        let times = job.requests.map { $0.specification.resolve(duration: asset.duration) }
+        generator.outputDepth = settings.depth
+        generator.hdrPolicy = settings.hdr
+        generator.deinterlaces = settings.deinterlaces
+        generator.decoderThreadCount = decoderThreads(concurrent: concurrent)
+        let times = pending.map { $0.specification.resolve(duration: asset.duration) }
         var answered = Set<Int>()
         // Images are encoded and written on other cores while the decoder moves on; at most
         // `encodersInFlight` decoded images wait for their PNG at any moment.
         let encodersInFlight = max(2, ProcessInfo.processInfo.activeProcessorCount)
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
+            // Requests answered by the same frame share one PNG encoding.
+            // (With --metadata the text chunks name the requested time, so only identical options share.)
+            var lastEncoding: (time: MediaTime, options: PNGOptions, bytes: Task<[UInt8], any Error>)?
             for await result in generator.results(for: times) {
-                let request = job.requests[result.requestIndex]
+                let request = pending[result.requestIndex]
                 answered.insert(result.requestIndex)
                 switch result.outcome {
                 case .success(let generated):
@@ -148,7 +244,23 @@ struct GrabRun: Sendable {
                         await group.next()
                         inFlight -= 1
                     }
-                    group.addTask { write(generated, for: request, of: job.input, requestedTime: result.requestedTime) }
+                    if let golden = settings.golden {
+                        group.addTask { check(generated, against: golden, for: request, of: job.input, requestedTime: result.requestedTime) }
+                        inFlight += 1
+                        continue
+                    }
+                    let encoding: Task<[UInt8], any Error>
+                    let png = pngOptions(input: job.input, stream: asset.videoTrack.streamIndex,
+                                         requestedTime: result.requestedTime, actualTime: generated.actualTime)
+                    if let last = lastEncoding, last.time == generated.actualTime, last.options == png {
+                        encoding = last.bytes
+                    } else {
+                        encoding = Task { try generated.image.pngData(options: png) }
+                        lastEncoding = (generated.actualTime, png, encoding)
+                    }
+                    group.addTask {
+                        await write(generated, encoded: encoding, for: request, of: job.input, requestedTime: result.requestedTime)
+                    }
                     inFlight += 1
                 case .failure(let error):
                     report(input: job.input, request: request, requestedTime: result.requestedTime, error: error)
@@ -156,18 +268,20 @@ struct GrabRun: Sendable {
             }
         }
         // Whatever was not answered was cut off by an interrupt.
-        for (offset, request) in job.requests.enumerated() where !answered.contains(offset) {
+        for (offset, request) in pending.enumerated() where !answered.contains(offset) {
             let time = times[offset]
             report(input: job.input, request: request, requestedTime: time,
                    error: FrameGrabError(.cancelled, "\(job.input) at \(time): cancelled", path: job.input, requestedTime: time))
         }
     }
 
-    private func write(_ generated: GeneratedImage, for request: Request, of input: String, requestedTime: MediaTime) {
+    private func write(_ generated: GeneratedImage, encoded: Task<[UInt8], any Error>, for request: Request,
+                       of input: String, requestedTime: MediaTime) async {
         do {
+            let bytes = try await encoded.value
             let folder = URL(fileURLWithPath: request.path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try generated.image.writePNG(to: URL(fileURLWithPath: request.path), options: settings.png)
+            try AtomicFile.write(bytes, to: request.path)
         } catch {
             let reason = (error as? AtomicFile.WriteError)?.reason ?? (error as NSError).localizedDescription
             report(input: input, request: request, requestedTime: requestedTime,
@@ -176,6 +290,7 @@ struct GrabRun: Sendable {
             return
         }
         tally.succeeded()
+        counts.update { $0.written += 1; $0.requestsDone += 1 }
         if settings.json {
             var line = JSONLine()
             line.add("input", input)
@@ -196,6 +311,7 @@ struct GrabRun: Sendable {
 
     private func report(input: String, request: Request, requestedTime: MediaTime, error: FrameGrabError) {
         tally.failed()
+        counts.update { $0.failed += 1; $0.requestsDone += 1 }
         if settings.json {
             var line = JSONLine()
             line.add("input", input)
@@ -209,8 +325,10 @@ struct GrabRun: Sendable {
         }
     }
 
-    private func report(input: String, error: FrameGrabError) {
+    /// An input that failed as a whole, with the number of its requests that will not be answered.
+    private func report(input: String, error: FrameGrabError, requests: Int = 0) {
         tally.failed()
+        counts.update { $0.failed += max(1, requests); $0.requestsDone += requests }
         if settings.json {
             var line = JSONLine()
             line.add("input", input)
@@ -220,6 +338,49 @@ struct GrabRun: Sendable {
         } else {
             output.standardError("framegrab: \(error.message)")
         }
+    }
+}
+
+extension GrabRun {
+    /// A request answered by an image already there (`--skip-existing`).
+    fileprivate func reportSkipped(input: String, request: Request, requestedTime: MediaTime) {
+        counts.update { $0.skipped += 1; $0.requestsDone += 1 }
+        guard settings.json else { return }
+        var line = JSONLine()
+        line.add("input", input)
+        line.add("index", request.index)
+        if requestedTime.isNumeric { line.addRaw("requested", requestedTime.decimalSeconds) } else { line.addRaw("requested", "null") }
+        line.add("path", request.path)
+        line.add("skipped", true)
+        output.standardOutput(line.text)
+    }
+
+    /// A file found in a folder that is not a video: said once, and not a failure of the run.
+    fileprivate func reportNotVideo(input: String, error: FrameGrabError) {
+        counts.update { $0.notVideo += 1 }
+        let reason = error.message.hasPrefix(input + ": ") ? String(error.message.dropFirst(input.count + 2)) : error.message
+        let message = "\(input): not a video, left out (\(reason))"
+        if settings.json {
+            var line = JSONLine()
+            line.add("input", input)
+            line.add("error", message)
+            line.add("code", "notVideo")
+            output.standardOutput(line.text)
+        } else {
+            output.standardError("framegrab: \(message)")
+        }
+    }
+}
+
+/// Whether a file is a whole PNG: its signature, and an `IEND` chunk at its very end.
+enum CompletePNG {
+    static func exists(at path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 8), head == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+              let size = try? handle.seekToEnd(), size >= 8 + 12 + 12 else { return false }
+        guard (try? handle.seek(toOffset: size - 12)) != nil, let tail = try? handle.read(upToCount: 12) else { return false }
+        return tail == Data([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
     }
 }
 

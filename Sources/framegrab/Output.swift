@@ -3,26 +3,65 @@ import Synchronization
 
 /// Writes whole lines to stdout and stderr, one `write` per line under one lock, so lines from concurrent
 /// tasks never interleave and each reaches a pipe as soon as it is complete.
+///
+/// A status line (the progress bar) may stand at the bottom of stderr: it is erased before any other line
+/// is written and drawn again after it.
 final class Output: Sendable {
-    private let lock = Mutex(())
+    /// What the status line on stderr shows, recomputed at each drawing; nil when there is none.
+    private let lock = Mutex<(@Sendable () -> String)?>(nil)
 
     func standardOutput(_ line: String) { write(line, to: STDOUT_FILENO) }
     func standardError(_ line: String) { write(line, to: STDERR_FILENO) }
 
+    /// Shows a status line at the bottom of stderr, drawn from `text` now and at every later redraw.
+    func showStatus(_ text: @escaping @Sendable () -> String) {
+        lock.withLock { status in
+            status = text
+            Output.writeAll(Array(("\r\u{1B}[K" + text()).utf8), to: STDERR_FILENO)
+        }
+    }
+
+    /// Draws the status line again with what it says now.
+    func refreshStatus() {
+        lock.withLock { status in
+            guard let status else { return }
+            Output.writeAll(Array(("\r\u{1B}[K" + status()).utf8), to: STDERR_FILENO)
+        }
+    }
+
+    /// Erases the status line for good.
+    func clearStatus() {
+        lock.withLock { status in
+            guard status != nil else { return }
+            status = nil
+            Output.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+        }
+    }
+
     private func write(_ line: String, to descriptor: Int32) {
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
-        lock.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return
-                    }
-                    offset += written
+        lock.withLock { status in
+            guard let status else {
+                Output.writeAll(bytes, to: descriptor)
+                return
+            }
+            Output.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+            Output.writeAll(bytes, to: descriptor)
+            Output.writeAll(Array(status().utf8), to: STDERR_FILENO)
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
                 }
+                offset += written
             }
         }
     }

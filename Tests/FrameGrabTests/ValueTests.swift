@@ -117,8 +117,8 @@ import Testing
     func roundTrip(format: FrameImage.PixelFormat) throws {
         let image = gradient(format)
         for level in [0, 3, 9] {
-            for filter in PNGOptions.Filter.allCases {
-                let data = try image.pngData(options: PNGOptions(compressionLevel: level, filter: filter))
+            for (filter, strategy) in zip(PNGOptions.Filter.allCases, PNGOptions.Strategy.allCases + PNGOptions.Strategy.allCases) {
+                let data = try image.pngData(options: PNGOptions(compressionLevel: level, strategy: strategy, filter: filter))
                 #expect(Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
                 #expect(try FrameImage(pngData: data) == image)
             }

@@ -59,6 +59,9 @@ public enum Fixtures {
         return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
     }()
 
+    /// A fixture's whole manifest entry (for the fields `Video` does not model, such as `patches`).
+    public static func entry(_ name: String) -> [String: Any] { manifest[name] as! [String: Any] }
+
     public static func video(_ name: String) -> Video {
         let entry = manifest[name] as! [String: Any]
         let timeBase = entry["time_base"] as! [Int]

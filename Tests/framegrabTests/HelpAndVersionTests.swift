@@ -32,8 +32,9 @@ import Testing
 
     /// The options as this test knows them; the declared ones must be the same list.
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
-                               "--aperture", "--output", "--json", "--png-compression", "--jobs", "--verbose",
-                               "--max-pixels", "--timeout"]
+                               "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--verbose",
+                               "--recursive", "--times-file", "--every", "--count", "--skip-existing", "--shard", "--quiet",
+                               "--metadata", "--golden", "--max-pixels", "--timeout"]
 
     @Test func theOptionListMatchesGrabSwift() {
         #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift and LimitOptions.swift declare \(Self.declaredOptions.map(\.long))")

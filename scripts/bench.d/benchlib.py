@@ -1,6 +1,7 @@
 """Helpers of scripts/bench (standard library only; run with any python3).
 
-  benchlib.py median HYPERFINE_JSON          median wall time of the first command, in seconds
+  benchlib.py median HYPERFINE_JSON          "MEDIAN CPU": median wall time of the first command and its mean
+                                             CPU time (user + system, children included), in seconds
   benchlib.py frames PTS_FILE TB T [T ...]   for each T, the 0-based presentation-order index of the frame
                                              on screen at T (the last pts <= T); PTS_FILE has one integer pts
                                              a line, TB is the time base (1/12800); times are relative to the
@@ -41,7 +42,8 @@ ORDER = ["exact-20", "keyframe-20", "batch-40", "dense", "memory"]
 def median(path):
     with open(path) as f:
         data = json.load(f)
-    print(f"{data['results'][0]['median']:.4f}")
+    r = data["results"][0]
+    print(f"{r['median']:.4f} {r['user'] + r['system']:.4f}")
 
 
 def read_pts(pts_file, tb):
@@ -109,8 +111,8 @@ def report(rows_tsv, out_md):
         for line in f:
             if not line.strip():
                 continue
-            workload, tool, sec, rss, pngs, avg, same, cmd = (line.rstrip("\n").split("\t") + [""] * 8)[:8]
-            rows.append(dict(workload=workload, tool=tool, sec=sec, rss=rss, pngs=pngs, avg=avg, same=same, cmd=cmd))
+            workload, tool, sec, cpu, rss, pngs, avg, same, cmd = (line.rstrip("\n").split("\t") + [""] * 9)[:9]
+            rows.append(dict(workload=workload, tool=tool, sec=sec, cpu=cpu, rss=rss, pngs=pngs, avg=avg, same=same, cmd=cmd))
 
     def fnum(v, fmt):
         try:
@@ -118,12 +120,12 @@ def report(rows_tsv, out_md):
         except ValueError:
             return v or "-"
 
-    lines = ["| workload | tool | median wall (s) | peak RSS (MB) | PNGs | mean PNG (KB) | same frame as framegrab (count, lowest PSNR dB) |",
-             "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| workload | tool | median wall (s) | CPU (s) | peak RSS (MB) | PNGs | mean PNG (KB) | same frame as framegrab (count, lowest PSNR dB) |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
         mb = fnum(float(r["rss"]) / 1024 if r["rss"] not in ("", "-") else "-", "{:.1f}")
         kb = fnum(float(r["avg"]) / 1024 if r["avg"] not in ("", "-") else "-", "{:.0f}")
-        lines.append(f"| {r['workload']} | {r['tool']} | {fnum(r['sec'], '{:.3f}')} | {mb} | {r['pngs'] or '-'} | {kb} | {r['same'] or '-'} |")
+        lines.append(f"| {r['workload']} | {r['tool']} | {fnum(r['sec'], '{:.3f}')} | {fnum(r['cpu'], '{:.2f}')} | {mb} | {r['pngs'] or '-'} | {kb} | {r['same'] or '-'} |")
 
     verdict = ["", "| workload | framegrab | best peer | ratio | target | result |",
                "| --- | ---: | --- | ---: | ---: | --- |"]
@@ -155,7 +157,9 @@ def report(rows_tsv, out_md):
     with open(out_md, "w") as f:
         f.write("# framegrab benchmark results\n\n")
         f.write(text)
-        f.write("\nPeak RSS is GNU time's maximum resident set size of the largest single process of a run "
+        f.write("\nCPU is hyperfine's mean user + system time of a run (the one GNU time run for memory rows); "
+                "the ratios use the median wall time.\n")
+        f.write("Peak RSS is GNU time's maximum resident set size of the largest single process of a run "
                 "(for the shell loops and xargs peers: of one ffmpeg/ffmpegthumbnailer process, not their sum).\n")
         f.write("decode-floor rows are `ffmpeg -v error -i IN -f null -` (decode only, no conversion, no PNG).\n")
         cmds = [r for r in rows if r["cmd"]]

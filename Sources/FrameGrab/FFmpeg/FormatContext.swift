@@ -109,4 +109,36 @@ final class FormatContext {
         return (keyframes, everyFrame)
     }
 
+    /// The presentation timestamps (decode timestamps when a packet has none) of every keyframe packet of
+    /// one stream, read from the file's packets without decoding anything, sorted. Reads from the start.
+    func keyframePacketTimestamps(stream streamIndex: Int) throws(FFmpegError) -> [Int64] {
+        for index in 0..<streamCount {
+            stream(index).pointee.discard = index == streamIndex ? AVDISCARD_DEFAULT : AVDISCARD_ALL
+        }
+        let packet = Packet()
+        var timestamps: [Int64] = []
+        while try read(into: packet) {
+            guard packet.streamIndex == Int32(streamIndex), packet.isKeyframe, let tick = packet.pts ?? packet.dts else { continue }
+            timestamps.append(tick)
+        }
+        timestamps.sort()
+        return timestamps
+    }
+
+    /// The tick of a stream that is time 0 of the requested-time scale: the container start converted to
+    /// the stream's time base, or the stream's own start when the two agree to within a microsecond (so that
+    /// frame 0 sits exactly at time 0).
+    func timelineOrigin(stream streamIndex: Int) -> Int64 {
+        let stream = self.stream(streamIndex)
+        let timeBase = stream.pointee.time_base
+        let streamStart = stream.pointee.start_time == fg_nopts_value() ? nil : stream.pointee.start_time
+        guard let start = startTime else { return streamStart ?? 0 }
+        let ticks = av_rescale_q_rnd(start, fg_time_base_q(), timeBase, AV_ROUND_NEAR_INF)
+        if let streamStart, abs(MediaTime(ticks: streamStart - ticks, timeBase: timeBase).seconds) <= 1e-6 {
+            return streamStart
+        }
+        return ticks
+    }
+
+    func timeBase(stream streamIndex: Int) -> AVRational { stream(streamIndex).pointee.time_base }
 }

@@ -12,19 +12,25 @@ final class Scaler {
     /// full chroma interpolation, and swscale's bit-exact mode (no CPU-dependent shortcuts).
     private static let flags = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP | SWS_BITEXACT
 
-    func convert(_ frame: Frame, width: Int, height: Int, format: FrameImage.PixelFormat) throws(FFmpegError) -> FrameImage {
+    /// Converts `frame` to `format` at `width`×`height`. With `field` (0: the top field, 1: the bottom one)
+    /// only that field's lines are read (every other line, as `ffmpeg -vf field`), and swscale's bicubic
+    /// filter scales the half-height field back to the full height: a deinterlaced picture ("bob").
+    func convert(_ frame: Frame, width: Int, height: Int, format: FrameImage.PixelFormat,
+                 field: Int? = nil) throws(FFmpegError) -> FrameImage {
         let (sourceFormat, fullRangeFromFormat) = Scaler.normalize(frame.pixelFormat)
-        let destinationFormat: AVPixelFormat = format == .rgba8 ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24
-        context = sws_getCachedContext(context, frame.width, frame.height, sourceFormat,
+        let destinationFormat = Scaler.swsFormat(format)
+        let field = frame.height >= 2 ? field : nil
+        let sourceHeight = field.map { (frame.height - Int32($0) + 1) / 2 } ?? frame.height
+        context = sws_getCachedContext(context, frame.width, sourceHeight, sourceFormat,
                                        Int32(width), Int32(height), destinationFormat,
                                        Scaler.flags, nil, nil, nil)
         guard let context else { throw FFmpegError(call: "sws_getCachedContext", code: fg_averror(EINVAL)) }
 
+        // Set on every call: a cached context keeps the details of the previous frame otherwise.
         let colour = ColourProperties(frame: frame)
         let fullRange = fullRangeFromFormat || colour.fullRange
         if Scaler.isYUV(sourceFormat) {
-            let coefficients = sws_getCoefficients(colour.swsColorspace)
-            _ = sws_setColorspaceDetails(context, coefficients, fullRange ? 1 : 0,
+            _ = sws_setColorspaceDetails(context, sws_getCoefficients(colour.swsColorspace), fullRange ? 1 : 0,
                                          sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
         }
 
@@ -37,7 +43,12 @@ final class Scaler {
                 withUnsafePointer(to: &frame.pointer.pointee.linesize) { linesizeTuple in
                     dataTuple.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { data in
                         linesizeTuple.withMemoryRebound(to: Int32.self, capacity: 8) { linesize in
-                            sws_scale(context, data, linesize, 0, frame.height, &destination, &strides)
+                            guard let field else {
+                                return sws_scale(context, data, linesize, 0, frame.height, &destination, &strides)
+                            }
+                            var fieldData = (0..<8).map { plane in data[plane].map { $0 + field * Int(linesize[plane]) } }
+                            var fieldLinesize = (0..<8).map { linesize[$0] * 2 }
+                            return sws_scale(context, &fieldData, &fieldLinesize, 0, sourceHeight, &destination, &strides)
                         }
                     }
                 }
@@ -45,6 +56,21 @@ final class Scaler {
         }
         try check(result, "sws_scale")
         return image
+    }
+
+    /// swscale's packed RGB formats; 16-bit samples in host byte order, as `FrameImage` keeps them.
+    static func swsFormat(_ format: FrameImage.PixelFormat) -> AVPixelFormat {
+        #if _endian(little)
+        let rgb48 = AV_PIX_FMT_RGB48LE, rgba64 = AV_PIX_FMT_RGBA64LE
+        #else
+        let rgb48 = AV_PIX_FMT_RGB48BE, rgba64 = AV_PIX_FMT_RGBA64BE
+        #endif
+        switch format {
+        case .rgb8: return AV_PIX_FMT_RGB24
+        case .rgba8: return AV_PIX_FMT_RGBA
+        case .rgb16: return rgb48
+        case .rgba16: return rgba64
+        }
     }
 
     /// The `yuvj*` formats are the plain YUV formats in full range; swscale wants the plain name
@@ -71,10 +97,15 @@ final class Scaler {
     }
 }
 
-/// The colour matrix and range a frame says it uses, with the usual guesses when it does not say.
+/// The colour matrix and range a frame says it uses, with the usual guesses when it does not say, and
+/// its transfer characteristics (which tell HDR signals apart).
 struct ColourProperties {
     let swsColorspace: Int32
     let fullRange: Bool
+    /// PQ or HLG, or nil for an SDR (or unspecified) transfer.
+    let hdrTransfer: HDRTransfer?
+    /// Whether the primaries are BT.2020's (HDR signals without primaries are taken to be BT.2020 too).
+    let wideGamut: Bool
 
     init(frame: Frame) {
         let f = frame.pointer.pointee
@@ -89,5 +120,12 @@ struct ColourProperties {
             swsColorspace = (f.width >= 1280 || f.height > 576) ? SWS_CS_ITU709 : SWS_CS_ITU601
         }
         fullRange = f.color_range == AVCOL_RANGE_JPEG
+        switch f.color_trc {
+        case AVCOL_TRC_SMPTE2084: hdrTransfer = .pq
+        case AVCOL_TRC_ARIB_STD_B67: hdrTransfer = .hlg
+        default: hdrTransfer = nil
+        }
+        wideGamut = f.color_primaries == AVCOL_PRI_BT2020
+            || (hdrTransfer != nil && f.color_primaries == AVCOL_PRI_UNSPECIFIED)
     }
 }

@@ -3,11 +3,13 @@ import Foundation
 /// Where each image is written: a path with tokens replaced per request.
 ///
 /// Tokens: `{name}` the input file name without its extension, `{index}` the request's position counted
-/// from 1 and zero-padded to the width of the request count, `{ms}` the requested time in whole milliseconds.
+/// from 1 and zero-padded to the width of the request count, `{ms}` the requested time in whole milliseconds,
+/// `{time}` the requested time as `HH-MM-SS.mmm`, `{dir}` the input's folder relative to the folder it was
+/// found under (`.` for an input named directly).
 /// A template ending in `/` (or naming an existing folder) is a folder for the default name `{name}-{index}.png`.
 public struct OutputTemplate: Sendable, Equatable {
     public static let defaultFileName = "{name}-{index}.png"
-    public static let tokens = ["name", "index", "ms"]
+    public static let tokens = ["name", "index", "ms", "time", "dir"]
 
     public let pattern: String
 
@@ -38,27 +40,57 @@ public struct OutputTemplate: Sendable, Equatable {
         public var index: Int
         public var count: Int
         public var requestedTime: MediaTime
+        /// The input's folder relative to the folder argument it was found under (`a/b`), empty for none.
+        public var directory: String
 
-        public init(inputPath: String, index: Int, count: Int, requestedTime: MediaTime) {
+        public init(inputPath: String, index: Int, count: Int, requestedTime: MediaTime, directory: String = "") {
             self.inputPath = inputPath
             self.index = index
             self.count = count
             self.requestedTime = requestedTime
+            self.directory = directory
         }
     }
 
     /// Whether the path depends on the requested time (so a percentage must be resolved first).
-    public var usesTime: Bool { pattern.contains("{ms}") }
+    public var usesTime: Bool { pattern.contains("{ms}") || pattern.contains("{time}") }
 
     public func path(for values: Values) -> String {
         let name = OutputTemplate.baseName(values.inputPath)
         let width = String(max(values.count, 1)).count
         let index = String(values.index)
         let ms = values.requestedTime.isNumeric ? String(values.requestedTime.convertScale(1000, rounding: .down).value) : "invalid"
-        return pattern
+        let folder = OutputTemplate.safeRelativeFolder(values.directory)
+        // An input directly in its folder argument: `out/{dir}/x.png` is `out/x.png`, not `out/./x.png`.
+        let base = folder == "." ? pattern.replacingOccurrences(of: "{dir}/", with: "") : pattern
+        return base
             .replacingOccurrences(of: "{name}", with: OutputTemplate.safeComponent(name))
             .replacingOccurrences(of: "{index}", with: String(repeating: "0", count: max(0, width - index.count)) + index)
             .replacingOccurrences(of: "{ms}", with: ms)
+            .replacingOccurrences(of: "{time}", with: OutputTemplate.clockName(values.requestedTime))
+            .replacingOccurrences(of: "{dir}", with: folder)
+    }
+
+    /// A time as `HH-MM-SS.mmm` (rounded down to the millisecond; hours grow past two digits when needed).
+    public static func clockName(_ time: MediaTime) -> String {
+        guard time.isNumeric else { return "invalid" }
+        let ms = time.convertScale(1000, rounding: .down).value
+        guard ms >= 0 else { return "invalid" }
+        let hours = ms / 3_600_000, minutes = ms / 60_000 % 60, seconds = ms / 1000 % 60, millis = ms % 1000
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(hours, 2))-\(pad(minutes, 2))-\(pad(seconds, 2)).\(pad(millis, 3))"
+    }
+
+    /// A relative folder that stays inside the output folder: empty, `.` and `..` components are dropped or
+    /// defused (`..` becomes `_..`), a leading `/` is ignored; nothing left gives `.`.
+    static func safeRelativeFolder(_ folder: String) -> String {
+        let components = folder.split(separator: "/", omittingEmptySubsequences: true)
+            .filter { $0 != "." }
+            .map { $0 == ".." ? "_.." : String($0) }
+        return components.isEmpty ? "." : components.joined(separator: "/")
     }
 
     /// The file name without folders and without its extension (`a/b.c.mp4` → `b.c`; `.hidden` stays).

@@ -8,10 +8,14 @@
 /// which own the setjmp that libpng's error handling jumps to: no longjmp crosses Swift code.
 typedef struct {
     int compression_level;   ///< zlib level 0...9
+    int strategy;            ///< zlib strategy: Z_DEFAULT_STRATEGY 0, Z_FILTERED 1, Z_HUFFMAN_ONLY 2, Z_RLE 3
     int filters;             ///< libpng PNG_FILTER_* mask, or -1 for libpng's default choice
     int text_count;          ///< number of tEXt chunks
     const char *const *text_keys;
     const char *const *text_values;
+    /// When not NULL: the 4 bytes of a `cICP` chunk (PNG third edition: colour primaries, transfer
+    /// characteristics, matrix coefficients, full-range flag), written before the image data.
+    const uint8_t *cicp;
 } fgpng_encode_options;
 
 /// An encoded PNG in memory, allocated by `fgpng_encode`; release it with `fgpng_free`.

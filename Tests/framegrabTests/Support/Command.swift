@@ -73,8 +73,14 @@ struct CommandResult: Sendable, CustomStringConvertible {
     let status: Int32
     /// The signal that killed the process, when it did not exit by itself (a crash, or a signal it did not handle).
     let killedBy: Int32?
+    /// stdout without the final `{"summary":…}` line of JSON mode (see `jsonSummary`).
     let stdout: String
+    /// stderr without the final summary line (see `summaryLine`).
     let stderr: String
+    /// The last line of stderr when it is the summary (`framegrab: 3 written, 0 failed, …`).
+    let summaryLine: String?
+    /// The last line of stdout when it is the `{"summary":…}` object of JSON mode.
+    let jsonSummary: String?
     /// Whether the run had to be killed for taking too long.
     let timedOut: Bool
     /// Seconds from start to exit.
@@ -207,8 +213,26 @@ final class RunningCommand: @unchecked Sendable {
         }
         let killedBy: Int32? = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
         let status = killedBy.map { 128 + $0 } ?? process.terminationStatus
-        let (stdout, stderr) = lock.withLock { (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)) }
+        let (rawStdout, rawStderr) = lock.withLock { (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)) }
+        // The summaries close a run: each appears at most once, as the very last line of its stream.
+        let (stdout, jsonSummary) = RunningCommand.splitLastLine(rawStdout) { $0.hasPrefix("{\"summary\":") }
+        let (stderr, summaryLine) = RunningCommand.splitLastLine(rawStderr) {
+            $0.range(of: #"^framegrab: \d+ written, \d+ failed, \d+ skipped"#, options: .regularExpression) != nil
+        }
+        if CommandResult.lines(stdout).contains(where: { $0.hasPrefix("{\"summary\":") }) || stderr.range(of: #"(^|\n)framegrab: \d+ written, "#, options: .regularExpression) != nil {
+            Issue.record("a summary line that is not the last line of its stream\n\(rawStdout)\n\(rawStderr)", sourceLocation: sourceLocation)
+        }
         return CommandResult(arguments: arguments, status: status, killedBy: killedBy, stdout: stdout, stderr: stderr,
-                             timedOut: timedOut, duration: duration)
+                             summaryLine: summaryLine, jsonSummary: jsonSummary, timedOut: timedOut, duration: duration)
+    }
+
+    /// The text without its last line, and that line, when the last line passes `isSummary`.
+    static func splitLastLine(_ text: String, isSummary: (String) -> Bool) -> (String, String?) {
+        guard text.hasSuffix("\n") else { return (text, nil) }
+        let body = text.dropLast()
+        let start = body.lastIndex(of: "\n").map { body.index(after: $0) } ?? body.startIndex
+        let last = String(body[start...])
+        guard isSummary(last) else { return (text, nil) }
+        return (String(text[..<start]), last)
     }
 }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Every time requested of one video: explicit times (`-t`, a times file), times every interval from
+/// the start (`--every`), and a number of evenly spaced times (`--count`), in that order.
+///
+/// ```swift
+/// let selection = TimeSelection(specifications: try TimeSpecification.parseList("5,50%"),
+///                               every: try TimeSelection.parseInterval("10s"), count: 3)
+/// selection.resolve(duration: asset.duration)   // 5 s, 50 %, 0 s, 10 s, 20 s, …, then 3 spaced times
+/// ```
+public struct TimeSelection: Sendable, Equatable {
+    public var specifications: [TimeSpecification]
+    /// A time every `every` from 0 up to (not including) the end.
+    public var every: MediaTime?
+    /// `count` times evenly spaced; see `evenlySpaced(count:duration:)`.
+    public var count: Int?
+
+    public init(specifications: [TimeSpecification] = [], every: MediaTime? = nil, count: Int? = nil) {
+        self.specifications = specifications
+        self.every = every
+        self.count = count
+    }
+
+    public var isEmpty: Bool { specifications.isEmpty && every == nil && (count ?? 0) == 0 }
+
+    /// Whether the times can only be known once the video's duration is known.
+    public var needsDuration: Bool {
+        every != nil || count != nil || specifications.contains { if case .percent = $0 { true } else { false } }
+    }
+
+    /// Whether the number of times depends on the duration (`--every`).
+    public var countDependsOnDuration: Bool { every != nil }
+
+    /// The requests in order: the specifications, then the `every` times, then the `count` times.
+    /// `--every` and `--count` of a video whose duration is unknown give nothing (check `duration.isNumeric`).
+    public func resolve(duration: MediaTime) -> [TimeSpecification] {
+        var all = specifications
+        if let every, duration.isNumeric {
+            all += TimeSelection.every(every, duration: duration).map { .time($0) }
+        }
+        if let count, duration.isNumeric {
+            all += TimeSelection.evenlySpaced(count: count, duration: duration).map { .time($0) }
+        }
+        return all
+    }
+
+    /// How many requests a video of unknown length gets before `--every`/`--count` are applied.
+    public var fixedCount: Int { specifications.count }
+
+    // MARK: Formulas
+
+    /// 0, `interval`, 2 × `interval`, … while the time is before `duration`. An unknown or empty duration gives none.
+    public static func every(_ interval: MediaTime, duration: MediaTime) -> [MediaTime] {
+        guard interval.isNumeric, interval > .zero, duration.isNumeric, duration > .zero else { return [] }
+        var times: [MediaTime] = []
+        var time = MediaTime.zero
+        while time < duration {
+            times.append(time)
+            time = interval * Int64(times.count)
+        }
+        return times
+    }
+
+    /// `count` times evenly spaced, each in the middle of one of `count` equal slices of the video:
+    /// time *i* (from 1) is `duration × (2i − 1) / (2 × count)`, in whole microseconds rounded down. So one
+    /// time is the middle, and the first and last are half a slice away from the very start and end (a black
+    /// opening or closing frame is not chosen). An unknown or empty duration gives none.
+    public static func evenlySpaced(count: Int, duration: MediaTime) -> [MediaTime] {
+        guard count > 0, duration.isNumeric, duration > .zero else { return [] }
+        let micros = Int128(duration.convertScale(1_000_000, rounding: .down).value)
+        return (1...count).map { i in
+            let at = micros * Int128(2 * i - 1) / Int128(2 * count)
+            return MediaTime(value: Int64(at), timescale: 1_000_000)
+        }
+    }
+
+    // MARK: Parsing
+
+    /// Parses the interval of `--every`: a positive duration (`10`, `2.5s`, `500ms`, `01:00`).
+    public static func parseInterval(_ raw: String) throws(ParseError) -> MediaTime {
+        let time: MediaTime
+        do {
+            time = try TimeSpecification.parseDuration(raw)
+        } catch {
+            throw ParseError(text: raw, reason: "expected a duration (10, 2.5s, 500ms, 01:00)")
+        }
+        guard time > .zero else { throw ParseError(text: raw, reason: "the interval must be longer than zero") }
+        return time
+    }
+
+    /// Parses the number of `--count`: a whole number from 1.
+    public static func parseCount(_ raw: String) throws(ParseError) -> Int {
+        guard let count = Int(raw.trimmingCharacters(in: .whitespaces)), count >= 1, count <= 1_000_000 else {
+            throw ParseError(text: raw, reason: "expected a whole number of images from 1 to 1000000")
+        }
+        return count
+    }
+
+    /// Parses the text of a times file: one time (or comma list) per line, any time syntax; `#` starts a
+    /// comment to the end of the line; blank lines are ignored. An error names the line (`name:3`).
+    public static func parseTimesFile(_ text: String, name: String) throws(ParseError) -> [TimeSpecification] {
+        var specifications: [TimeSpecification] = []
+        var lineNumber = 0
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            lineNumber += 1
+            var line = Substring(rawLine)
+            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            do {
+                specifications += try TimeSpecification.parseList(trimmed)
+            } catch {
+                throw ParseError(text: trimmed, reason: "\(name):\(lineNumber): \(error.reason)")
+            }
+        }
+        return specifications
+    }
+}
