@@ -21,7 +21,7 @@ struct PNGCompression: ExpressibleByArgument {
         case "best": options = .best
         default:
             guard let value = Int(argument), (0...9).contains(value) else { return nil }
-            options = PNGOptions(compressionLevel: value, strategy: .default, filter: PNGOptions.default.filter)
+            options = PNGOptions(compressionLevel: value, strategy: .default, filter: .auto)
         }
     }
     static var allValueStrings: [String] { ["fast", "default", "best", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] }

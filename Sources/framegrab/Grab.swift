@@ -95,7 +95,7 @@ struct Grab: AsyncParsableCommand {
     @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default (run-length), best (zlib level 9) or a zlib level 0-9.", valueName: "level"))
     var pngCompression: PNGCompression?
 
-    @Option(name: .customLong("png-filter"), help: ArgumentHelp("PNG row filter: none, sub, up, average, paeth or adaptive (libpng picks per row).", valueName: "filter"))
+    @Option(name: .customLong("png-filter"), help: ArgumentHelp("PNG row filter: none, sub, up, average, paeth, adaptive (libpng picks per row) or auto (one per image).", valueName: "filter"))
     var pngFilter: PNGOptions.Filter?
 
     @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))

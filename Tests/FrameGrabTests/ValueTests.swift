@@ -125,6 +125,25 @@ import Testing
         }
     }
 
+    /// `auto` chooses one filter per image as libpng's heuristic would: none for noise, where prediction
+    /// only adds entropy, and a predicting filter for smooth pictures.
+    @Test func autoFilterPicksWhatSuitsThePicture() throws {
+        var state: UInt32 = 7
+        let noise = FrameImage(width: 64, height: 64, pixelFormat: .rgb8, pixels: (0..<64 * 64 * 3).map { _ in
+            state = state &* 1664525 &+ 1013904223
+            return UInt8(state >> 24)
+        })
+        let smooth = FrameImage(width: 64, height: 64, pixelFormat: .rgb8,
+                                pixels: (0..<64 * 64 * 3).map { UInt8(truncatingIfNeeded: ($0 / 3) % 64 * 2 + ($0 / 192)) })
+        func size(_ image: FrameImage, _ filter: PNGOptions.Filter) throws -> Int {
+            try image.pngData(options: PNGOptions(strategy: .rle, filter: filter)).count
+        }
+        #expect(try size(noise, .auto) == size(noise, .none))
+        #expect(try size(smooth, .auto) < size(smooth, .none) / 2)
+        // A predicting filter, chosen by the heuristic (which estimates: it may take either of two that tie).
+        #expect(try [size(smooth, .up), size(smooth, .paeth)].contains(size(smooth, .auto)))
+    }
+
     @Test func sameImageSameBytes() throws {
         let image = gradient(.rgb8)
         #expect(try image.pngData() == image.pngData())

@@ -6,10 +6,13 @@
 
 /// Options for `fgpng_encode`. Every libpng call happens inside PNGCodec's C functions,
 /// which own the setjmp that libpng's error handling jumps to: no longjmp crosses Swift code.
+/// One filter for the whole image, chosen from a sample of its rows (none, up or Paeth).
+#define FGPNG_FILTER_PER_IMAGE (-2)
+
 typedef struct {
     int compression_level;   ///< zlib level 0...9
     int strategy;            ///< zlib strategy: Z_DEFAULT_STRATEGY 0, Z_FILTERED 1, Z_HUFFMAN_ONLY 2, Z_RLE 3
-    int filters;             ///< libpng PNG_FILTER_* mask, or -1 for libpng's default choice
+    int filters;             ///< libpng PNG_FILTER_* mask, -1 for libpng's default, or FGPNG_FILTER_PER_IMAGE
     int text_count;          ///< number of tEXt chunks
     const char *const *text_keys;
     const char *const *text_values;
