@@ -90,15 +90,8 @@ extension GrabRun {
         }
         let shown = PairVerdict(kind: verdict.kind, metrics: verdict.metrics, reasons: reasons, resized: verdict.resized)
         if settings.json {
-            var line = JSONLine()
-            line.add("input", input)
-            line.add("index", request.index)
-            line.addRaw("requested", requestedTime.decimalSeconds)
-            line.addRaw("actual", generated.actualTime.decimalSeconds)
-            line.add("golden", request.path)
-            line.add("width", generated.image.width)
-            line.add("height", generated.image.height)
-            line.add("keyframe", generated.isKeyframe)
+            var line = JSONLine.image(input: input, index: request.index, requested: requestedTime,
+                                      generated: generated, pathKey: "golden", path: request.path)
             ComparisonReport.add(shown, to: &line, updated: false, allowed: false)
             if let diffPath { line.add("diff", diffPath) }
             output.standardOutput(line.text)

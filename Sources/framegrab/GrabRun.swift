@@ -292,16 +292,8 @@ struct GrabRun: Sendable {
         tally.succeeded()
         counts.update { $0.written += 1; $0.requestsDone += 1 }
         if settings.json {
-            var line = JSONLine()
-            line.add("input", input)
-            line.add("index", request.index)
-            line.addRaw("requested", requestedTime.decimalSeconds)
-            line.addRaw("actual", generated.actualTime.decimalSeconds)
-            line.add("path", request.path)
-            line.add("width", generated.image.width)
-            line.add("height", generated.image.height)
-            line.add("keyframe", generated.isKeyframe)
-            output.standardOutput(line.text)
+            output.standardOutput(JSONLine.image(input: input, index: request.index, requested: requestedTime,
+                                                 generated: generated, pathKey: "path", path: request.path).text)
         } else {
             output.standardOutput(request.path)
         }
@@ -330,11 +322,7 @@ struct GrabRun: Sendable {
         tally.failed()
         counts.update { $0.failed += max(1, requests); $0.requestsDone += requests }
         if settings.json {
-            var line = JSONLine()
-            line.add("input", input)
-            line.add("error", error.message)
-            line.add("code", error.code.rawValue)
-            output.standardOutput(line.text)
+            output.standardOutput(JSONLine.inputError(input, error).text)
         } else {
             output.standardError("framegrab: \(error.message)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import FrameGrab
 import Synchronization
 
 /// Writes whole lines to stdout and stderr, one `write` per line under one lock, so lines from concurrent
@@ -81,6 +82,30 @@ struct JSONLine {
     mutating func addRaw(_ key: String, _ json: String) { fields.append("\(JSONLine.quote(key)):\(json)") }
 
     var text: String { "{" + fields.joined(separator: ",") + "}" }
+
+    /// `{"input":…,"error":…,"code":…}`: an input that could not be used as a whole.
+    static func inputError(_ input: String, _ error: FrameGrabError) -> JSONLine {
+        var line = JSONLine()
+        line.add("input", input)
+        line.add("error", error.message)
+        line.add("code", error.code.rawValue)
+        return line
+    }
+
+    /// `{"input","index","requested","actual",<pathKey>,"width","height","keyframe"}`: an image made for a request.
+    static func image(input: String, index: Int, requested: MediaTime, generated: GeneratedImage,
+                      pathKey: String, path: String) -> JSONLine {
+        var line = JSONLine()
+        line.add("input", input)
+        line.add("index", index)
+        line.addRaw("requested", requested.decimalSeconds)
+        line.addRaw("actual", generated.actualTime.decimalSeconds)
+        line.add(pathKey, path)
+        line.add("width", generated.image.width)
+        line.add("height", generated.image.height)
+        line.add("keyframe", generated.isKeyframe)
+        return line
+    }
 
     static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }

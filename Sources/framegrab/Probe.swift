@@ -39,11 +39,7 @@ struct Probe: AsyncParsableCommand {
             } catch {
                 failed = true
                 if json {
-                    var line = JSONLine()
-                    line.add("input", input)
-                    line.add("error", error.message)
-                    line.add("code", error.code.rawValue)
-                    output.standardOutput(line.text)
+                    output.standardOutput(JSONLine.inputError(input, error).text)
                 } else {
                     output.standardError("framegrab: \(error.message)")
                 }
