@@ -57,7 +57,7 @@ import Testing
                     sourceLocation: sourceLocation)
     }
 
-    func gracefulInterrupt(_ signalNumber: Int32, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func gracefulInterrupt(_ signalNumber: Int32, resume: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try Scratch.with { scratch in
             let (result, records, _) = try interruptedRun(in: scratch, signals: [signalNumber], sourceLocation: sourceLocation)
             // Every request is answered exactly once: written, or cancelled.
@@ -88,11 +88,21 @@ import Testing
             #expect(Set(onDisk.keys) == listed, "files in out/ other than the reported images: \(Set(onDisk.keys).symmetricDifference(listed).sorted().prefix(10)); all: \(scratch.files(under: "out").filter { !$0.hasSuffix(".png") || $0.hasPrefix(".") }.prefix(10))",
                     sourceLocation: sourceLocation)
             _ = result
+            guard resume else { return }
+            // Running the same command again with --skip-existing completes the set without redoing any.
+            let rerun = try scratch.run([bframesPath, "--json", "-o", "out/{index}.png", "--skip-existing"] + Self.timeArguments)
+            #expect(rerun.status == 0, "\(rerun)", sourceLocation: sourceLocation)
+            let again = jsonRecords(rerun, sourceLocation: sourceLocation)
+            let skipped = Set(again.filter { $0.object["skipped"] as? Bool == true }.compactMap(\.index))
+            #expect(skipped == Set(images.compactMap(\.index)), "exactly the images of the interrupted run are skipped", sourceLocation: sourceLocation)
+            #expect(Set(scratch.expectOnlyPNGs(under: "out", sourceLocation: sourceLocation).keys) == Set((1...Self.count).map(fileName)),
+                    sourceLocation: sourceLocation)
+            for record in again.filter({ $0.isImage && $0.object["skipped"] == nil }) { checkImage(record, in: scratch, sourceLocation: sourceLocation) }
         }
     }
 
-    @Test func sigintCancelsTheRestAndExits130() throws {
-        try gracefulInterrupt(SIGINT)
+    @Test func sigintCancelsTheRestAndExits130ThenSkipExistingCompletesTheSet() throws {
+        try gracefulInterrupt(SIGINT, resume: true)
     }
 
     @Test func sigtermCancelsTheRestAndExits143() throws {
