@@ -18,6 +18,24 @@ public enum AtomicFile {
         return mask
     }()
 
+    /// Writes every byte to an open file descriptor, retrying after interruptions. Returns the errno of a
+    /// failed write, or nil.
+    @discardableResult
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+        bytes.withUnsafeBytes { buffer -> Int32? in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return nil
+        }
+    }
+
     /// Writes `bytes` to a temporary file beside `path`, flushes it, and renames it to `path`.
     /// The temporary file is removed if anything fails.
     public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
@@ -27,19 +45,7 @@ public enum AtomicFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
         if fd < 0 { throw WriteError(path: path, errno: errno, operation: "creating a temporary file") }
         let temporary = String(cBuffer: template)
-        var failure: WriteError?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = WriteError(path: path, errno: errno, operation: "writing")
-                    return
-                }
-                offset += written
-            }
-        }
+        var failure = writeAll(bytes, to: fd).map { WriteError(path: path, errno: $0, operation: "writing") }
         if failure == nil, fchmod(fd, 0o666 & ~creationMask) != 0 { failure = WriteError(path: path, errno: errno, operation: "setting permissions") }
         if close(fd) != 0, failure == nil { failure = WriteError(path: path, errno: errno, operation: "closing") }
         if failure == nil, rename(temporary, path) != 0 { failure = WriteError(path: path, errno: errno, operation: "renaming into place") }

@@ -18,7 +18,7 @@ final class Output: Sendable {
     func showStatus(_ text: @escaping @Sendable () -> String) {
         lock.withLock { status in
             status = text
-            Output.writeAll(Array(("\r\u{1B}[K" + text()).utf8), to: STDERR_FILENO)
+            AtomicFile.writeAll(Array(("\r\u{1B}[K" + text()).utf8), to: STDERR_FILENO)
         }
     }
 
@@ -26,7 +26,7 @@ final class Output: Sendable {
     func refreshStatus() {
         lock.withLock { status in
             guard let status else { return }
-            Output.writeAll(Array(("\r\u{1B}[K" + status()).utf8), to: STDERR_FILENO)
+            AtomicFile.writeAll(Array(("\r\u{1B}[K" + status()).utf8), to: STDERR_FILENO)
         }
     }
 
@@ -35,7 +35,7 @@ final class Output: Sendable {
         lock.withLock { status in
             guard status != nil else { return }
             status = nil
-            Output.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+            AtomicFile.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
         }
     }
 
@@ -44,26 +44,12 @@ final class Output: Sendable {
         bytes.append(UInt8(ascii: "\n"))
         lock.withLock { status in
             guard let status else {
-                Output.writeAll(bytes, to: descriptor)
+                AtomicFile.writeAll(bytes, to: descriptor)
                 return
             }
-            Output.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
-            Output.writeAll(bytes, to: descriptor)
-            Output.writeAll(Array(status().utf8), to: STDERR_FILENO)
-        }
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
+            AtomicFile.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+            AtomicFile.writeAll(bytes, to: descriptor)
+            AtomicFile.writeAll(Array(status().utf8), to: STDERR_FILENO)
         }
     }
 }

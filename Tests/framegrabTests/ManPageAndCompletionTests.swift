@@ -54,16 +54,8 @@ import Testing
 
     /// groff with every warning enabled has nothing to say about the page.
     @Test func rendersWithoutWarnings() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["groff", "-man", "-Tutf8", "-ww", "-z", Self.manPage.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && text.isEmpty, "groff: \(text)")
+        let (status, text) = try FFmpegTool.stderrOf(["groff", "-man", "-Tutf8", "-ww", "-z", Self.manPage.path])
+        #expect(status == 0 && text.isEmpty, "groff: \(text)")
     }
 
     /// The page names the version the command reports.

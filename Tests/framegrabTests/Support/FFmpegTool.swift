@@ -5,21 +5,27 @@ import Testing
 enum FFmpegTool {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    /// Runs `ffmpeg -nostdin -hide_banner arguments…` in `directory` and returns its stderr.
-    @discardableResult
-    static func run(_ arguments: [String], in directory: URL) throws -> String {
+    /// Runs a program found on the PATH (stdout discarded) and returns its exit status and stderr.
+    static func stderrOf(_ command: [String], in directory: URL? = nil) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ffmpeg", "-nostdin", "-hide_banner"] + arguments
-        process.currentDirectoryURL = directory
+        process.arguments = command
+        if let directory { process.currentDirectoryURL = directory }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "ffmpeg \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(text)")
+        return (process.terminationStatus, text)
+    }
+
+    /// Runs `ffmpeg -nostdin -hide_banner arguments…` in `directory` and returns its stderr.
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL) throws -> String {
+        let (status, text) = try stderrOf(["ffmpeg", "-nostdin", "-hide_banner"] + arguments, in: directory)
+        guard status == 0 else {
+            throw Failure(description: "ffmpeg \(arguments.joined(separator: " ")) failed (\(status)):\n\(text)")
         }
         return text
     }
