@@ -23,6 +23,8 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        // glibc's mallopt, for the command's memory policy (see Framegrab.main).
+        .systemLibrary(name: "CMalloc"),
         // Small C functions around libpng's setjmp/longjmp error handling, so no jump crosses Swift frames.
         .target(name: "PNGCodec", dependencies: ["CPNG"]),
         .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec"]),
@@ -30,6 +32,7 @@ let package = Package(
             name: "framegrab",
             dependencies: [
                 "FrameGrab",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

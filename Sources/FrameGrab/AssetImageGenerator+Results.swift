@@ -9,9 +9,10 @@ extension AssetImageGenerator {
     ///     print(result.requestIndex, result.requestedTime, result.outcome)
     /// }
     /// ```
-    /// Decoding happens inside `next()`, one request at a time, so nothing is decoded ahead of the consumer
-    /// and at most a few frames are held at once however many times are asked for. Cancelling the consuming
-    /// task stops decoding promptly and ends the sequence.
+    /// Decoding happens inside `next()`, one request at a time, or, when the requests fall between several
+    /// keyframes and there are cores to spare, on decode lanes that work a bounded distance ahead of the
+    /// consumer (a few images per core). Either way at most a few frames are held at once however many times
+    /// are asked for. Cancelling the consuming task stops decoding promptly and ends the sequence.
     public struct Results: AsyncSequence, Sendable {
         public typealias Element = ImageResult
 
@@ -28,12 +29,18 @@ extension AssetImageGenerator {
             let run: Run
 
             public mutating func next() async -> ImageResult? {
-                run.next()
+                let run = self.run, lanes = run.lanes
+                // A consumer waiting for a decode lane is woken by the cancellation of its task.
+                return await withTaskCancellationHandler { run.next() } onCancel: { lanes.stop() }
             }
         }
     }
 
-    /// The state of one pass over a list of requests: the plan and, once needed, the decoder.
+    /// The state of one pass over a list of requests: the plan and, once needed, the decoders.
+    ///
+    /// With one group of requests (see `RequestPlan.groups`) or one thread to use, requests are answered on
+    /// the consumer's thread inside `next()`, one at a time. With several groups and several cores, decode
+    /// lanes answer whole groups on threads of their own, a bounded distance ahead of the consumer.
     public final class Run {
         private let generator: AssetImageGenerator
         private let configuration: Configuration
@@ -42,9 +49,14 @@ extension AssetImageGenerator {
         /// Request positions, sorted by requested time (ties keep their order).
         private let order: [Int]
         private var position = 0
-        private var extractor: FrameExtractor?
-        private var setupError: FrameGrabError?
+        private var answerer: RequestAnswerer?
+        /// The decode lanes, started only when the plan calls for them.
+        let lanes = DecodeLanes()
+        private var parallel = false
         private var finished = false
+
+        /// Finished results each group of a decode lane may hold while the consumer reads an earlier one.
+        static let resultsAheadPerLane = 1
 
         init(results: Results) {
             generator = results.generator
@@ -58,6 +70,8 @@ extension AssetImageGenerator {
             }
         }
 
+        deinit { lanes.stop() }
+
         func next() -> ImageResult? {
             guard !finished else { return nil }
             if Task.isCancelled || position >= order.count {
@@ -66,78 +80,61 @@ extension AssetImageGenerator {
             }
             let index = order[position]
             position += 1
-            let time = times[index]
-            let before = extractor?.statistics ?? GenerationStatistics()
-            let outcome = answer(time)
-            if let extractor { generator.record(extractor.statistics - before) }
-            return ImageResult(requestIndex: index, requestedTime: time, outcome: outcome)
-        }
-
-        private var path: String { generator.asset.path }
-
-        private func answer(_ time: MediaTime) -> Result<GeneratedImage, FrameGrabError> {
-            if generator.isCancelled(since: cancellationMark) {
-                return .failure(FrameGrabError(.cancelled, "\(path) at \(time): cancelled", path: path, requestedTime: time))
-            }
-            guard time.isNumeric else {
-                return .failure(FrameGrabError(.invalidTime, "\(path): \(time) is not a time in the video", path: path, requestedTime: time))
-            }
-            if let setupError { return .failure(setupError.at(time)) }
-            let extractor: FrameExtractor
-            if let existing = self.extractor {
-                extractor = existing
-            } else {
-                do {
-                    extractor = try makeExtractor()
-                } catch {
-                    setupError = error
-                    return .failure(error.at(time))
+            if answerer == nil && !parallel { start() }
+            if parallel {
+                guard let result = lanes.next() else {
+                    finish()
+                    return nil
                 }
-                self.extractor = extractor
-            }
-            let target = extractor.tick(for: time)
-            let lower = extractor.tick(for: time - configuration.toleranceBefore)
-            let upper = extractor.tick(for: time + configuration.toleranceAfter)
-            do {
-                let picture = try extractor.picture(at: target, lower: lower, upper: upper)
-                return .success(GeneratedImage(image: picture.image, actualTime: extractor.time(forTick: picture.pts),
-                                               isKeyframe: picture.isKeyframe))
-            } catch {
-                let where_ = "\(path) at \(time)"
-                switch error {
-                case .beyondEnd(let end):
-                    return .failure(FrameGrabError(.beyondEnd, "\(where_): past the end of the video (its last frame ends at \(extractor.time(forTick: end)))", path: path, requestedTime: time))
-                case .decodeFailed(let why):
-                    return .failure(FrameGrabError(.decodeFailed, "\(where_): \(why)", path: path, requestedTime: time))
-                case .cancelled:
-                    return .failure(FrameGrabError(.cancelled, "\(where_): cancelled", path: path, requestedTime: time))
-                case .timedOut:
-                    return .failure(FrameGrabError(timedOut: path, limit: generator.asset.limits.timeLimit, time: time))
-                case .tooLarge(let size):
-                    return .failure(FrameGrabError(tooLarge: size, limit: generator.asset.limits.maximumPixelCount, path: path, time: time))
+                // Answered ahead, but cancelled before being handed over: pending requests end as cancelled.
+                if generator.isCancelled(since: cancellationMark) {
+                    let path = generator.asset.path, time = result.requestedTime
+                    return ImageResult(requestIndex: index, requestedTime: time,
+                                       outcome: .failure(FrameGrabError(.cancelled, "\(path) at \(time): cancelled", path: path, requestedTime: time)))
                 }
+                return result
+            }
+            return answerer?.answer(times[index], index: index)
+        }
+
+        /// Plans from the index: decode lanes when there are several groups and threads to spare, else
+        /// one answerer on the consumer's thread.
+        private func start() {
+            let generator = self.generator, configuration = self.configuration, mark = cancellationMark
+            let times = self.times, order = self.order
+            let budget = configuration.decoderThreadCount > 0 ? configuration.decoderThreadCount : ProcessInfo.processInfo.activeProcessorCount
+            var demuxer: FormatContext?
+            var groups: [Range<Int>] = []
+            if budget > 1, order.count > 1, generator.asset.videoTrack.isDecodable, let format = try? generator.asset.takeDemuxer() {
+                demuxer = format
+                let stream = generator.asset.videoTrack.streamIndex
+                let timeBase = format.timeBase(stream: stream), origin = format.timelineOrigin(stream: stream)
+                let targets = order.map { times[$0].isNumeric ? times[$0].ticks(in: timeBase).saturatingAdd(origin) : nil }
+                groups = RequestPlan.groups(targets: targets, keyframes: format.index(stream: stream).keyframes,
+                                            delay: format.indexDelay(stream: stream))
+            }
+            let laneCount = min(budget, groups.count)
+            guard laneCount > 1, let demuxer else {
+                answerer = RequestAnswerer(generator: generator, configuration: configuration, threads: budget, demuxer: demuxer,
+                                           isCancelled: { Task.isCancelled || generator.isCancelled(since: mark) })
+                return
+            }
+            parallel = true
+            let lanes = self.lanes
+            let first = DemuxerBox(demuxer)
+            lanes.start(groups: groups, lanes: laneCount, capacity: Self.resultsAheadPerLane) { lane in
+                let answerer = RequestAnswerer(generator: generator, configuration: configuration, threads: budget / laneCount,
+                                               demuxer: lane == 0 ? first.format : nil,
+                                               isCancelled: { lanes.isStopped || generator.isCancelled(since: mark) })
+                return { position in answerer.answer(times[order[position]], index: order[position]) }
             }
         }
 
-        private func makeExtractor() throws(FrameGrabError) -> FrameExtractor {
-            let settings = FrameExtractor.Settings(maximumSize: configuration.maximumSize,
-                                                   aperture: configuration.apertureMode,
-                                                   appliesOrientation: configuration.appliesPreferredTrackTransform,
-                                                   depth: configuration.outputDepth, hdr: configuration.hdrPolicy,
-                                                   deinterlaces: configuration.deinterlaces)
-            let generator = self.generator, mark = cancellationMark
-            // Exact requests decode runs of frames, where frame threading pays; keyframe windows decode
-            // single frames right after seeks, where its latency (a frame per thread) is pure waste.
-            let exact = configuration.toleranceBefore == .zero && configuration.toleranceAfter == .zero
-            return try FrameExtractor(asset: generator.asset, settings: settings, threads: configuration.decoderThreadCount,
-                                      frameThreads: exact,
-                                      isCancelled: { Task.isCancelled || generator.isCancelled(since: mark) })
-        }
-
-        /// Releases the decoder as soon as the sequence ends.
+        /// Releases the decoders as soon as the sequence ends.
         private func finish() {
             finished = true
-            extractor = nil
+            lanes.stop()
+            answerer = nil
         }
     }
 

@@ -72,8 +72,10 @@ public final class AssetImageGenerator: Sendable {
         set { configuration.withLock { $0.apertureMode = newValue } }
     }
 
-    /// Threads the decoder may use; 0 (the default) lets FFmpeg choose from the number of cores. With zero
-    /// tolerances the threads decode several frames at once; with a window, slices of one frame.
+    /// Threads decoding may use; 0 (the default) means one per core. When the requests fall between
+    /// several keyframes, they are split into groups that share no decoding, and up to this many decoders
+    /// (decode lanes) take groups at once, each on a thread of its own; otherwise one decoder uses the
+    /// threads, decoding several frames at once with zero tolerances, slices of one frame with a window.
     public var decoderThreadCount: Int {
         get { configuration.withLock { $0.decoderThreadCount } }
         set { configuration.withLock { $0.decoderThreadCount = max(0, newValue) } }

@@ -91,7 +91,9 @@ final class FrameExtractor {
     private var lastFrameDuration: Int64 = 0
     private var readError: FFmpegError?
 
-    init(asset: MediaAsset, settings: Settings, threads: Int, frameThreads: Bool, isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
+    /// `demuxer`: one already opened on the asset (by default, one is taken from it).
+    init(asset: MediaAsset, demuxer: FormatContext? = nil, settings: Settings, threads: Int, frameThreads: Bool,
+         isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
         path = asset.path
         track = asset.videoTrack
         self.settings = settings
@@ -99,7 +101,7 @@ final class FrameExtractor {
         deadline = asset.deadline
         maximumPixels = asset.limits.maximumPixelCount
         try asset.requireDecoder()
-        format = try asset.takeDemuxer()
+        if let demuxer { format = demuxer } else { format = try asset.takeDemuxer() }
         streamIndex = Int32(track.streamIndex)
         let stream = format.stream(track.streamIndex)
         timeBase = stream.pointee.time_base
@@ -114,11 +116,7 @@ final class FrameExtractor {
         firstPts = streamStart
         origin = format.timelineOrigin(stream: track.streamIndex)
         (keyframes, indexIsComplete) = format.index(stream: track.streamIndex)
-        // MP4 indexes decode times; B-frames put presentation a constant delay later. The first sample's
-        // decode time is before its presentation time by that delay, which is known before reading anything.
-        if let firstIndexed = format.firstIndexedTimestamp(stream: track.streamIndex), let streamStart, streamStart > firstIndexed {
-            keyframeDelay = streamStart - firstIndexed
-        }
+        keyframeDelay = format.indexDelay(stream: track.streamIndex)
         startTimestamp = [format.firstIndexedTimestamp(stream: track.streamIndex), streamStart, origin].compactMap { $0 }.min()!
         lastFrameDuration = Self.nominalFrameDuration(stream: stream)
     }
@@ -305,13 +303,7 @@ final class FrameExtractor {
     /// Whether seeking reaches `target` with less decoding than going forward from `position`:
     /// true when a keyframe lies after the current position and at or before the target.
     private func shouldSeek(from position: Int64, to target: Int64) -> Bool {
-        // The last indexed keyframe whose presentation time is at or before the target.
-        var low = 0, high = keyframes.count
-        while low < high {
-            let mid = (low + high) / 2
-            if keyframes[mid].saturatingAdd(keyframeDelay) <= target { low = mid + 1 } else { high = mid }
-        }
-        if low > 0, keyframes[low - 1].saturatingAdd(keyframeDelay) > position { return true }
+        if RequestPlan.keyframe(in: keyframes, delay: keyframeDelay, after: position, atOrBefore: target) { return true }
         if indexIsComplete { return false }
         // Keyframes missing from the index: the spacing seen so far says whether one surely lies between.
         guard let gap = largestKeyframeGap else { return target.saturatingSubtract(position) > secondsToTicks(10) }

@@ -143,8 +143,8 @@ public final class MediaAsset: Sendable {
     }
 }
 
-/// Lets a demuxer sit in a `Mutex`; it is only ever used by one owner at a time.
-private struct DemuxerBox: @unchecked Sendable {
+/// Lets a demuxer sit in a `Mutex` or move to another thread; it is only ever used by one owner at a time.
+struct DemuxerBox: @unchecked Sendable {
     let format: FormatContext
     init(_ format: FormatContext) { self.format = format }
 }

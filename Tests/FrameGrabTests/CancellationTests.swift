@@ -5,8 +5,11 @@ import Testing
 @Suite struct CancellationTests {
     static let manyTimes = (0..<200).map { MediaTime(value: Int64($0) * 49, timescale: 1000) }
 
-    @Test func cancelAllImageGenerationFailsThePendingRequests() async throws {
+    /// One decoder thread answers on the consumer's thread; several run decode lanes ahead of it.
+    @Test(arguments: [1, 2])
+    func cancelAllImageGenerationFailsThePendingRequests(threads: Int) async throws {
         let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("h264-bframes.mp4")))
+        generator.decoderThreadCount = threads
         var succeeded = 0
         var cancelled = 0
         for await result in generator.images(for: Self.manyTimes) {
@@ -26,8 +29,10 @@ import Testing
         #expect(frameNumber(in: image) == 25)
     }
 
-    @Test func cancellingTheConsumingTaskEndsTheSequence() async throws {
+    @Test(arguments: [1, 2])
+    func cancellingTheConsumingTaskEndsTheSequence(threads: Int) async throws {
         let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("h264-bframes.mp4")))
+        generator.decoderThreadCount = threads
         let task = Task { () -> Int in
             var count = 0
             for await result in generator.images(for: Self.manyTimes) {

@@ -88,6 +88,15 @@ final class FormatContext {
         return entry.pointee.timestamp
     }
 
+    /// How far a stream's index runs ahead of presentation: MP4 indexes decode times, and B-frames put
+    /// presentation a constant delay later. The first sample's decode time is before the stream's start by
+    /// that delay, which is known before reading anything (0 when the index holds presentation times).
+    func indexDelay(stream streamIndex: Int) -> Int64 {
+        let start = stream(streamIndex).pointee.start_time
+        guard start != fg_nopts_value(), let first = firstIndexedTimestamp(stream: streamIndex), start > first else { return 0 }
+        return start - first
+    }
+
     /// A stream's index as the demuxer built it: the timestamps of its keyframe entries, and whether it
     /// lists every frame (MP4 and AVI sample tables) or only some seek points (Matroska cues, often one per
     /// cluster), in which case keyframes missing from it still exist.

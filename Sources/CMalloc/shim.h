@@ -1,0 +1,2 @@
+// glibc's allocator tuning (mallopt), for the command's process-wide memory policy.
+#include <malloc.h>

@@ -1,0 +1,91 @@
+/// Answers requests one at a time, in timeline order, with one decoder made on first use: the work of one
+/// thread (the consumer's, or one decode lane's).
+final class RequestAnswerer {
+    private let generator: AssetImageGenerator
+    private let configuration: AssetImageGenerator.Configuration
+    private let threads: Int
+    private let isCancelled: () -> Bool
+    /// A demuxer already opened, for the decoder to use.
+    private var demuxer: FormatContext?
+    private var extractor: FrameExtractor?
+    private var setupError: FrameGrabError?
+
+    /// `isCancelled` is checked while decoding, besides the generator's own cancellation.
+    init(generator: AssetImageGenerator, configuration: AssetImageGenerator.Configuration, threads: Int,
+         demuxer: FormatContext?, isCancelled: @escaping () -> Bool) {
+        self.generator = generator
+        self.configuration = configuration
+        self.threads = threads
+        self.demuxer = demuxer
+        self.isCancelled = isCancelled
+    }
+
+    private var path: String { generator.asset.path }
+
+    /// The answer to the request at position `index` of the list, for `time`; the work it took is added to
+    /// the generator's statistics.
+    func answer(_ time: MediaTime, index: Int) -> ImageResult {
+        let before = extractor?.statistics ?? GenerationStatistics()
+        let outcome = outcome(for: time)
+        if let extractor { generator.record(extractor.statistics - before) }
+        return ImageResult(requestIndex: index, requestedTime: time, outcome: outcome)
+    }
+
+    private func outcome(for time: MediaTime) -> Result<GeneratedImage, FrameGrabError> {
+        if isCancelled() {
+            return .failure(FrameGrabError(.cancelled, "\(path) at \(time): cancelled", path: path, requestedTime: time))
+        }
+        guard time.isNumeric else {
+            return .failure(FrameGrabError(.invalidTime, "\(path): \(time) is not a time in the video", path: path, requestedTime: time))
+        }
+        if let setupError { return .failure(setupError.at(time)) }
+        let extractor: FrameExtractor
+        if let existing = self.extractor {
+            extractor = existing
+        } else {
+            do {
+                extractor = try makeExtractor()
+            } catch {
+                setupError = error
+                return .failure(error.at(time))
+            }
+            self.extractor = extractor
+        }
+        let target = extractor.tick(for: time)
+        let lower = extractor.tick(for: time - configuration.toleranceBefore)
+        let upper = extractor.tick(for: time + configuration.toleranceAfter)
+        do {
+            let picture = try extractor.picture(at: target, lower: lower, upper: upper)
+            return .success(GeneratedImage(image: picture.image, actualTime: extractor.time(forTick: picture.pts),
+                                           isKeyframe: picture.isKeyframe))
+        } catch {
+            let where_ = "\(path) at \(time)"
+            switch error {
+            case .beyondEnd(let end):
+                return .failure(FrameGrabError(.beyondEnd, "\(where_): past the end of the video (its last frame ends at \(extractor.time(forTick: end)))", path: path, requestedTime: time))
+            case .decodeFailed(let why):
+                return .failure(FrameGrabError(.decodeFailed, "\(where_): \(why)", path: path, requestedTime: time))
+            case .cancelled:
+                return .failure(FrameGrabError(.cancelled, "\(where_): cancelled", path: path, requestedTime: time))
+            case .timedOut:
+                return .failure(FrameGrabError(timedOut: path, limit: generator.asset.limits.timeLimit, time: time))
+            case .tooLarge(let size):
+                return .failure(FrameGrabError(tooLarge: size, limit: generator.asset.limits.maximumPixelCount, path: path, time: time))
+            }
+        }
+    }
+
+    private func makeExtractor() throws(FrameGrabError) -> FrameExtractor {
+        let settings = FrameExtractor.Settings(maximumSize: configuration.maximumSize,
+                                               aperture: configuration.apertureMode,
+                                               appliesOrientation: configuration.appliesPreferredTrackTransform,
+                                               depth: configuration.outputDepth, hdr: configuration.hdrPolicy,
+                                               deinterlaces: configuration.deinterlaces)
+        // Exact requests decode runs of frames, where frame threading pays; keyframe windows decode
+        // single frames right after seeks, where its latency (a frame per thread) is pure waste.
+        let exact = configuration.toleranceBefore == .zero && configuration.toleranceAfter == .zero
+        defer { demuxer = nil }
+        return try FrameExtractor(asset: generator.asset, demuxer: demuxer, settings: settings, threads: threads,
+                                  frameThreads: exact, isCancelled: isCancelled)
+    }
+}
