@@ -50,6 +50,9 @@ extension AssetImageGenerator {
         private let order: [Int]
         private var position = 0
         private var answerer: RequestAnswerer?
+        /// For each position in timeline order: whether it is the last of its group, the last request that
+        /// the frames decoded for it serve.
+        private var endsGroup: [Bool] = []
         /// The decode lanes, started only when the plan calls for them.
         let lanes = DecodeLanes()
         private var parallel = false
@@ -94,7 +97,7 @@ extension AssetImageGenerator {
                 }
                 return result
             }
-            return answerer?.answer(times[index], index: index)
+            return answerer?.answer(times[index], index: index, last: endsGroup[position - 1])
         }
 
         /// Plans from the index: decode lanes when there are several groups and threads to spare, else
@@ -104,8 +107,9 @@ extension AssetImageGenerator {
             let times = self.times, order = self.order
             let budget = configuration.decoderThreadCount > 0 ? configuration.decoderThreadCount : ProcessInfo.processInfo.activeProcessorCount
             var demuxer: FormatContext?
-            var groups: [Range<Int>] = []
-            if budget > 1, order.count > 1, generator.asset.videoTrack.isDecodable, let format = try? generator.asset.takeDemuxer() {
+            // Without a plan every request is taken to share decoding with the next.
+            var groups = [0..<order.count]
+            if generator.asset.videoTrack.isDecodable, let format = try? generator.asset.takeDemuxer() {
                 demuxer = format
                 let stream = generator.asset.videoTrack.streamIndex
                 let timeBase = format.timeBase(stream: stream), origin = format.timelineOrigin(stream: stream)
@@ -113,6 +117,10 @@ extension AssetImageGenerator {
                 groups = RequestPlan.groups(targets: targets, keyframes: format.index(stream: stream).keyframes,
                                             delay: format.indexDelay(stream: stream))
             }
+            var ends = Array(repeating: false, count: order.count)
+            for group in groups where !group.isEmpty { ends[group.upperBound - 1] = true }
+            let endsGroup = ends
+            self.endsGroup = endsGroup
             let laneCount = min(budget, groups.count)
             guard laneCount > 1, let demuxer else {
                 answerer = RequestAnswerer(generator: generator, configuration: configuration, threads: budget, demuxer: demuxer,
@@ -126,7 +134,7 @@ extension AssetImageGenerator {
                 let answerer = RequestAnswerer(generator: generator, configuration: configuration, threads: budget / laneCount,
                                                demuxer: lane == 0 ? first.format : nil,
                                                isCancelled: { lanes.isStopped || generator.isCancelled(since: mark) })
-                return { position in answerer.answer(times[order[position]], index: order[position]) }
+                return { position in answerer.answer(times[order[position]], index: order[position], last: endsGroup[position]) }
             }
         }
 

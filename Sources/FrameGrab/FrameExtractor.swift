@@ -147,19 +147,22 @@ final class FrameExtractor {
 
     /// The frame shown at `target`, or, when a keyframe is shown somewhere in `lower...upper`, the keyframe
     /// nearest to `target` (the window bounds may be `Int64.min` / `Int64.max` for unbounded).
-    func picture(at target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture {
+    ///
+    /// `last`: no later request will use the frames decoded for this one (the next one, if any, starts with
+    /// a seek), so decoding may stop at the target's frame instead of going on to the frame after it.
+    func picture(at target: Int64, lower: Int64, upper: Int64, last: Bool = false) throws(Failure) -> Picture {
         packetsWithoutFrame = 0
         if lower < target || upper > target {
             if let keyframe = try keyframe(near: target, lower: lower, upper: upper) { return keyframe }
         }
-        return try exactPicture(at: target)
+        return try exactPicture(at: target, last: last)
     }
 
-    private func exactPicture(at target: Int64) throws(Failure) -> Picture {
+    private func exactPicture(at target: Int64, last: Bool) throws(Failure) -> Picture {
         let target = max(target, firstPts ?? Int64.min)
         skipTarget = target
         defer { skipTarget = nil }
-        var steps = 0, seeks = 0
+        var steps = 0, seeks = 0, drained = false
         while true {
             try checkCancelled()
             steps += 1
@@ -168,6 +171,11 @@ final class FrameExtractor {
                 if seeks < 3, shouldSeek(from: pts, to: target) {
                     seeks += 1
                     try seek(before: target)
+                    continue
+                }
+                if last, !drained {
+                    drained = true
+                    if let picture = try drain(through: target) { return picture }
                     continue
                 }
                 if try decodeNext() {
@@ -235,6 +243,61 @@ final class FrameExtractor {
         }
         // (Reading ahead left the decoder without a position: the next request seeks.)
         return earlier?.picture
+    }
+
+    /// For the last request before a seek: feeds the decoder only the packets that the frames shown up to
+    /// `target` need, then drains it, rather than decoding on until the frame after the target comes out
+    /// (which, behind the decoder's reordering delay, costs a few more frames). Returns nil, having changed
+    /// nothing, when the packets cannot tell (timestamps missing or out of order, the end of the file, too
+    /// far to read ahead); the caller then decodes as usual. Afterwards the decoder needs a seek.
+    private func drain(through target: Int64) throws(Failure) -> Picture? {
+        guard !inputEnded else { return nil }
+        // Decode times only grow and presentation never precedes decoding: once a packet decoded after the
+        // target is read, every frame shown up to the target has been read.
+        while true {
+            guard let newest = queued.last ?? pending else {
+                guard let next = try readPacket() else { return nil }
+                queued.append(next)
+                continue
+            }
+            guard let dts = newest.dts else { return nil }
+            if dts > target { break }
+            guard queued.count < 64, let next = try readPacket() else { return nil }
+            queued.append(next)
+        }
+        let sequence = (pending.map { [$0] } ?? []) + queued
+        var previousDts = Int64.min
+        for packet in sequence {
+            guard let dts = packet.dts, let pts = packet.pts, pts >= dts, dts >= previousDts else { return nil }
+            previousDts = dts
+        }
+        // Packets after the last one shown by the target are left out; the decoder is drained after the rest.
+        let needed = (sequence.lastIndex { $0.pts! <= target } ?? -1) + 1
+        for _ in needed..<sequence.count {
+            if let packet = queued.popLast() {
+                recycle(packet)
+            } else if let packet = pending {
+                recycle(packet)
+                pending = nil
+            }
+        }
+        demuxerEnded = true
+        // Frames come out in presentation order: stop at the one on screen at the target.
+        while !(shownRange?.contains(target) ?? false), try decodeNext() { try advance() }
+        let answer: Picture?
+        if let range = shownRange, range.contains(target) {
+            answer = try picture(from: shown, pts: range.lowerBound)
+        } else if let pts = lookaheadPts, pts <= target {
+            answer = try picture(from: lookahead, pts: pts)
+        } else {
+            answer = nil
+        }
+        // Drained: whatever comes next starts with a seek.
+        shownRange = nil
+        shown.unref()
+        lookaheadPts = nil
+        lookahead.unref()
+        return answer
     }
 
     /// The newest decoded frame as the answer to a window, if it is a keyframe on screen in the window.

@@ -23,15 +23,15 @@ final class RequestAnswerer {
     private var path: String { generator.asset.path }
 
     /// The answer to the request at position `index` of the list, for `time`; the work it took is added to
-    /// the generator's statistics.
-    func answer(_ time: MediaTime, index: Int) -> ImageResult {
+    /// the generator's statistics. `last`: no later request shares its decoding (see `RequestPlan.groups`).
+    func answer(_ time: MediaTime, index: Int, last: Bool) -> ImageResult {
         let before = extractor?.statistics ?? GenerationStatistics()
-        let outcome = outcome(for: time)
+        let outcome = outcome(for: time, last: last)
         if let extractor { generator.record(extractor.statistics - before) }
         return ImageResult(requestIndex: index, requestedTime: time, outcome: outcome)
     }
 
-    private func outcome(for time: MediaTime) -> Result<GeneratedImage, FrameGrabError> {
+    private func outcome(for time: MediaTime, last: Bool) -> Result<GeneratedImage, FrameGrabError> {
         if isCancelled() {
             return .failure(FrameGrabError(.cancelled, "\(path) at \(time): cancelled", path: path, requestedTime: time))
         }
@@ -55,7 +55,7 @@ final class RequestAnswerer {
         let lower = extractor.tick(for: time - configuration.toleranceBefore)
         let upper = extractor.tick(for: time + configuration.toleranceAfter)
         do {
-            let picture = try extractor.picture(at: target, lower: lower, upper: upper)
+            let picture = try extractor.picture(at: target, lower: lower, upper: upper, last: last)
             return .success(GeneratedImage(image: picture.image, actualTime: extractor.time(forTick: picture.pts),
                                            isKeyframe: picture.isKeyframe))
         } catch {

@@ -24,8 +24,11 @@ struct Framegrab: AsyncParsableCommand {
         // Images are large, short-lived buffers made on several threads. glibc raises its mmap threshold to
         // the size of the largest block freed, after which such buffers come from per-thread heaps that keep
         // freed space: peak memory then creeps up with the number of images. A fixed threshold keeps every
-        // image in a mapping of its own, returned to the system when freed.
+        // large image in a mapping of its own, returned to the system when freed. Fixing it also fixes the
+        // heap's trim threshold at 128 KB, which would hand back and fault in again the decoder's and
+        // smaller images' memory for every file of a batch: that one is raised instead.
         mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        mallopt(M_TRIM_THRESHOLD, 32 << 20)
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
             print(helpMessage(for: Grab.self))

@@ -35,6 +35,18 @@ import Testing
         #expect(generator.statistics.framesDecoded < target, "\(name) decoded from the start")
     }
 
+    /// The last request before a seek stops at its own frame instead of decoding on until the frame after
+    /// it comes out. Without reordering (VP9 here) that is exactly the frames from the keyframe to its own.
+    @Test(arguments: 1...6)
+    func theLastRequestDecodesNothingAfterItsFrame(offset: Int) async throws {
+        let video = Fixtures.video("vp9.webm")
+        let key = video.keyframeIndices[1]
+        let generator = try generator("vp9.webm")
+        let frames = try await run(generator, [video.time(ofFrame: key + offset).seconds + 0.001])
+        #expect(frames[0] == key + offset)
+        #expect(generator.statistics.framesDecoded == offset + 1)
+    }
+
     @Test func nearbyRequestsShareOneDecode() async throws {
         let generator = try generator("h264-bframes.mp4")
         // Frames 205, 210, 215, 220 (keyframe at 200): one pass of about 21 frames.

@@ -23,7 +23,11 @@ final class FormatContext {
         let count = Int(context.pointee.nb_streams)
         var options = [OpaquePointer?](repeating: nil, count: max(count, 1))
         let limit = String(min(max(maximumPixels, 1), Int(Int64.max)))
-        for index in 0..<count { av_dict_set(&options[index], "max_pixels", limit, 0) }
+        for index in 0..<count {
+            av_dict_set(&options[index], "max_pixels", limit, 0)
+            av_dict_set(&options[index], "skip_loop_filter", "all", 0)
+            av_dict_set(&options[index], "skip_idct", "all", 0)
+        }
         defer { for index in 0..<count { av_dict_free(&options[index]) } }
         try check(avformat_find_stream_info(context, &options), "avformat_find_stream_info")
     }
