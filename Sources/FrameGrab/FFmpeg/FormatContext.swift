@@ -25,6 +25,7 @@ final class FormatContext {
         let limit = String(min(max(maximumPixels, 1), Int(Int64.max)))
         for index in 0..<count {
             av_dict_set(&options[index], "max_pixels", limit, 0)
+            // Probing decodes a frame or two for their parameters and throws the pixels away.
             av_dict_set(&options[index], "skip_loop_filter", "all", 0)
             av_dict_set(&options[index], "skip_idct", "all", 0)
         }
