@@ -26,7 +26,8 @@ let package = Package(
         // glibc's mallopt, for the command's memory policy (see Framegrab.main).
         .systemLibrary(name: "CMalloc"),
         // Small C functions around libpng's setjmp/longjmp error handling, so no jump crosses Swift frames.
-        .target(name: "PNGCodec", dependencies: ["CPNG"]),
+        // It also filters and deflates rows itself (zlib, which libpng is built on) for one-filter images.
+        .target(name: "PNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("z")]),
         .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec"]),
         .executableTarget(
             name: "framegrab",
