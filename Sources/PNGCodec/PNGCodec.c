@@ -123,6 +123,18 @@ static int single_filter_type(int mask) {
     }
 }
 
+/// Doubles the output buffer of `z` when it is full. False when out of memory.
+static int grow_output(z_stream *z, uint8_t **stream, size_t *capacity) {
+    size_t written = *capacity - z->avail_out;
+    uint8_t *bigger = realloc(*stream, *capacity * 2);
+    if (bigger == NULL) return 0;
+    *stream = bigger;
+    *capacity *= 2;
+    z->next_out = bigger + written;
+    z->avail_out = (uInt)(*capacity - written);
+    return 1;
+}
+
 /// The image data as libpng would compress it with one fixed filter (the same deflate settings, so the same
 /// bytes), but filtered here. Returns a zlib stream allocated with malloc, or NULL when out of memory or
 /// when zlib fails. No libpng call: nothing here can jump away.
@@ -144,9 +156,16 @@ static uint8_t *compress_filtered(const uint8_t *pixels, uint32_t height, size_t
         filter_row(type, row, y > 0 ? row - row_bytes : zeros, used, bpp, line + 1);
         z.next_in = line;
         z.avail_in = (uInt)(used + 1);
-        ok = deflate(&z, Z_NO_FLUSH) == Z_OK && z.avail_in == 0;
+        while (ok && z.avail_in > 0) {
+            if (z.avail_out == 0) ok = grow_output(&z, &stream, &capacity);
+            if (ok) ok = deflate(&z, Z_NO_FLUSH) == Z_OK;
+        }
     }
-    ok = ok && deflate(&z, Z_FINISH) == Z_STREAM_END;
+    while (ok) {
+        int status = deflate(&z, Z_FINISH);
+        if (status == Z_STREAM_END) break;
+        ok = (status == Z_OK || status == Z_BUF_ERROR) && grow_output(&z, &stream, &capacity);
+    }
     *size = capacity - z.avail_out;
     deflateEnd(&z);
     free(line);
@@ -208,12 +227,13 @@ int fgpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, size_t 
     }
     // One fixed filter on 8-bit rows: filtered here, as libpng would but faster. libpng narrows zlib's
     // window for images under 16 KB and drops filters for one-pixel-wide or -high images, and zlib's
-    // stored blocks (level 0) depend on how its output buffer is fed: those, 16-bit rows and per-row filter
-    // choice stay with libpng.
+    // stored blocks (level 0) depend on how its output buffer is fed: those, 16-bit rows, per-row filter
+    // choice and images of over 256 MB (zlib counts in 32 bits) stay with libpng.
     size_t used = (size_t)width * (size_t)channels;
     int type = single_filter_type(filters);
+    size_t data_size = (size_t)height * (used + 1);
     if (bit_depth == 8 && type >= 0 && options->compression_level > 0 && width > 1 && height > 1
-        && (size_t)height * (used + 1) > 16384) {
+        && data_size > 16384 && data_size <= ((size_t)1 << 28)) {
         size_t size = 0;
         idat = compress_filtered(pixels, height, row_bytes, used, (size_t)channels, type,
                                  options->compression_level, options->strategy, &size);
