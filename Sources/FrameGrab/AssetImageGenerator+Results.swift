@@ -121,7 +121,8 @@ extension AssetImageGenerator {
             for group in groups where !group.isEmpty { ends[group.upperBound - 1] = true }
             let endsGroup = ends
             self.endsGroup = endsGroup
-            let laneCount = min(budget, groups.count)
+            let size = generator.asset.videoTrack.encodedSize
+            let laneCount = RequestPlan.laneCount(threads: budget, groups: groups.count, pixelsPerFrame: size.width * size.height)
             guard laneCount > 1, let demuxer else {
                 answerer = RequestAnswerer(generator: generator, configuration: configuration, threads: budget, demuxer: demuxer,
                                            isCancelled: { Task.isCancelled || generator.isCancelled(since: mark) })

@@ -35,4 +35,15 @@ enum RequestPlan {
         groups.append(start..<targets.count)
         return groups
     }
+
+    /// Memory decode lanes may use together, beyond the first.
+    static let laneMemoryBudget = 1 << 30
+
+    /// How many decode lanes to run: one per thread and group, but no more than fit in
+    /// `laneMemoryBudget`, counting for each lane a decoder's worth of reference frames (up to 16, at up
+    /// to 3 bytes a pixel for 10-bit 4:2:0) and two 16-bit RGB images.
+    static func laneCount(threads: Int, groups: Int, pixelsPerFrame: Int) -> Int {
+        let perLane = max(1, pixelsPerFrame) * (16 * 3 + 2 * 6)
+        return max(1, min(threads, groups, laneMemoryBudget / perLane))
+    }
 }
