@@ -249,7 +249,8 @@ final class FrameExtractor {
     /// `target` need, then drains it, rather than decoding on until the frame after the target comes out
     /// (which, behind the decoder's reordering delay, costs a few more frames). Returns nil, having changed
     /// nothing, when the packets cannot tell (timestamps missing or out of order, the end of the file, too
-    /// far to read ahead); the caller then decodes as usual. Afterwards the decoder needs a seek.
+    /// far to read ahead): the caller then decodes as usual. After a drain the decoder needs a seek, which
+    /// is also what the caller does when no frame at the target came out of it.
     private func drain(through target: Int64) throws(Failure) -> Picture? {
         guard !inputEnded else { return nil }
         // Decode times only grow and presentation never precedes decoding: once a packet decoded after the
