@@ -91,9 +91,9 @@ extension AssetImageGenerator {
                 }
                 // Answered ahead, but cancelled before being handed over: pending requests end as cancelled.
                 if generator.isCancelled(since: cancellationMark) {
-                    let path = generator.asset.path, time = result.requestedTime
+                    let time = result.requestedTime
                     return ImageResult(requestIndex: index, requestedTime: time,
-                                       outcome: .failure(FrameGrabError(.cancelled, "\(path) at \(time): cancelled", path: path, requestedTime: time)))
+                                       outcome: .failure(FrameGrabError(cancelled: generator.asset.path, time: time)))
                 }
                 return result
             }
@@ -113,7 +113,7 @@ extension AssetImageGenerator {
                 demuxer = format
                 let stream = generator.asset.videoTrack.streamIndex
                 let timeBase = format.timeBase(stream: stream), origin = format.timelineOrigin(stream: stream)
-                let targets = order.map { times[$0].isNumeric ? times[$0].ticks(in: timeBase).saturatingAdd(origin) : nil }
+                let targets = order.map { times[$0].isNumeric ? FrameExtractor.tick(for: times[$0], timeBase: timeBase, origin: origin) : nil }
                 groups = RequestPlan.groups(targets: targets, keyframes: format.index(stream: stream).keyframes,
                                             delay: format.indexDelay(stream: stream))
             }

@@ -123,7 +123,7 @@ public final class AssetImageGenerator: Sendable {
             case .failure(let error): throw error
             }
         }
-        throw FrameGrabError(.cancelled, "\(asset.path) at \(time): cancelled", path: asset.path, requestedTime: time)
+        throw FrameGrabError(cancelled: asset.path, time: time)
     }
 
     /// Ends every run in progress: their pending requests end as failures with the `cancelled` code.

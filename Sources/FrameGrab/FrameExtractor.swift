@@ -133,6 +133,11 @@ final class FrameExtractor {
     /// A requested time on the stream's tick scale: ticks are counted from the container start, and a frame
     /// at tick p is shown at T when p ≤ T, so the conversion rounds down.
     func tick(for time: MediaTime) -> Int64 {
+        Self.tick(for: time, timeBase: timeBase, origin: origin)
+    }
+
+    /// `tick(for:)` for a stream not opened yet: its time base and the tick of the container's start.
+    static func tick(for time: MediaTime, timeBase: AVRational, origin: Int64) -> Int64 {
         let relative = time.ticks(in: timeBase)
         if relative == Int64.max || relative == Int64.min { return relative }
         return relative.saturatingAdd(origin)

@@ -156,6 +156,10 @@ extension FrameGrabError {
                   path: path, requestedTime: time)
     }
 
+    init(cancelled path: String, time: MediaTime) {
+        self.init(.cancelled, "\(path) at \(time): cancelled", path: path, requestedTime: time)
+    }
+
     init(timedOut path: String, limit: Duration?, time: MediaTime?) {
         let at = time.map { " at \($0)" } ?? ""
         let after = limit.map { " of \($0.secondsDescription)" } ?? ""

@@ -33,7 +33,7 @@ final class RequestAnswerer {
 
     private func outcome(for time: MediaTime, last: Bool) -> Result<GeneratedImage, FrameGrabError> {
         if isCancelled() {
-            return .failure(FrameGrabError(.cancelled, "\(path) at \(time): cancelled", path: path, requestedTime: time))
+            return .failure(FrameGrabError(cancelled: path, time: time))
         }
         guard time.isNumeric else {
             return .failure(FrameGrabError(.invalidTime, "\(path): \(time) is not a time in the video", path: path, requestedTime: time))
@@ -66,7 +66,7 @@ final class RequestAnswerer {
             case .decodeFailed(let why):
                 return .failure(FrameGrabError(.decodeFailed, "\(where_): \(why)", path: path, requestedTime: time))
             case .cancelled:
-                return .failure(FrameGrabError(.cancelled, "\(where_): cancelled", path: path, requestedTime: time))
+                return .failure(FrameGrabError(cancelled: path, time: time))
             case .timedOut:
                 return .failure(FrameGrabError(timedOut: path, limit: generator.asset.limits.timeLimit, time: time))
             case .tooLarge(let size):
