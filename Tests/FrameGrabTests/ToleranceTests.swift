@@ -20,6 +20,21 @@ import Testing
         video.keyframeIndices.min { abs((video.time(ofFrame: $0) - time).seconds) < abs((video.time(ofFrame: $1) - time).seconds) }!
     }
 
+    /// Asks for `times` and checks that every request comes back as frame `expected(request position)`:
+    /// its picture and its presentation time.
+    static func expectFrames(_ generator: AssetImageGenerator, _ video: Fixtures.Video, _ name: String,
+                             times: [MediaTime], expected: (Int) -> Int) async throws {
+        var seen = 0
+        for await result in generator.results(for: times) {
+            let generated = try result.outcome.get()
+            let frame = expected(result.requestIndex)
+            #expect(frameNumber(in: generated.image, orientation: generator.asset.videoTrack.orientation) == frame, "\(name) at \(result.requestedTime)")
+            #expect(generated.actualTime == video.time(ofFrame: frame))
+            seen += 1
+        }
+        #expect(seen == times.count)
+    }
+
     @Test(arguments: Fixtures.videoNames)
     func infiniteToleranceGivesTheNearestKeyframe(name: String) async throws {
         let video = Fixtures.video(name)
@@ -49,15 +64,7 @@ import Testing
         // and 0.3 s before it (keyframe after T).
         let keys = video.keyframeIndices.dropFirst()
         let times = keys.flatMap { [video.time(ofFrame: $0) + MediaTime(seconds: 0.3), video.time(ofFrame: $0) - MediaTime(seconds: 0.3)] }
-        var seen = 0
-        for await result in generator.results(for: times) {
-            let generated = try result.outcome.get()
-            let key = keys[keys.startIndex + result.requestIndex / 2]
-            #expect(frameNumber(in: generated.image, orientation: generator.asset.videoTrack.orientation) == key, "\(name) at \(result.requestedTime)")
-            #expect(generated.actualTime == video.time(ofFrame: key))
-            seen += 1
-        }
-        #expect(seen == times.count)
+        try await Self.expectFrames(generator, video, name, times: times) { keys[keys.startIndex + $0 / 2] }
     }
 
     @Test(arguments: Fixtures.videoNames)
@@ -72,15 +79,7 @@ import Testing
             let start = video.time(ofFrame: key), next = video.time(ofFrame: key + 1)
             return MediaTime(seconds: (start.seconds + next.seconds) / 2) + reach
         }
-        var seen = 0
-        for await result in generator.results(for: times) {
-            let generated = try result.outcome.get()
-            let key = keys[result.requestIndex]
-            #expect(frameNumber(in: generated.image, orientation: generator.asset.videoTrack.orientation) == key, "\(name) at \(result.requestedTime)")
-            #expect(generated.actualTime == video.time(ofFrame: key))
-            seen += 1
-        }
-        #expect(seen == keys.count)
+        try await Self.expectFrames(generator, video, name, times: times) { keys[$0] }
     }
 
     @Test(arguments: Fixtures.videoNames)
