@@ -91,6 +91,20 @@ final class FrameExtractor {
     private var lastFrameDuration: Int64 = 0
     private var readError: FFmpegError?
 
+    // The start gate: what makes a decoded frame trustworthy after the decoder was reset.
+    /// Packets are not fed until a keyframe packet arrives (at or after `gateKeyframe`, when given):
+    /// decoding from anything else gives pictures built on references the decoder never saw.
+    private var awaitingKeyPacket = false
+    private var gateKeyframe: Int64?
+    /// Presentation time of the keyframe decoding started at: frames presented before it are its leading
+    /// pictures (open GOP: MPEG-2 B-frames, HEVC RASL), which need the previous GOP, and are not shown.
+    private var leadingBefore: Int64?
+    /// Whether a frame without error flags came out since the reset: until then, frames the decoder
+    /// flags (references missing, as after a seek) are dropped; afterwards they are damage.
+    private var cleanFrameSeen = false
+    /// Set when the stream's packets turn out to carry no keyframe flags at all: the gate stays open.
+    private var keyFlagsMissing = false
+
     /// `demuxer`: one already opened on the asset (by default, one is taken from it).
     init(asset: MediaAsset, demuxer: FormatContext? = nil, settings: Settings, threads: Int, frameThreads: Bool,
          isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
@@ -423,11 +437,20 @@ final class FrameExtractor {
         if let pts = lookaheadPts, let firstPts, pts > firstPts, format.canSeekToBytes {
             try reposition { () throws(FFmpegError) in try format.seekToFirstByte() }
         }
+        if lookaheadPts == nil, !keyFlagsMissing, statistics.packetsRead > 0 {
+            // Not one packet flagged as a keyframe from the start to the end: the flags are missing, not the
+            // keyframes. Decode from the start without the gate (the decoder's own flags still count).
+            keyFlagsMissing = true
+            try seekToStart()
+            return
+        }
         lookaheadIsFirst = lookaheadPts != nil
     }
 
-    /// Moves the demuxer with `move`, resets the decoder and decodes the first frame into `lookahead`.
-    private func reposition(_ move: () throws(FFmpegError) -> Void) throws(Failure) {
+    /// Moves the demuxer with `move`, resets the decoder and decodes the first frame into `lookahead`:
+    /// the first frame of a keyframe packet at or after `keyframe` (any keyframe for nil), leading
+    /// pictures skipped.
+    private func reposition(at keyframe: Int64? = nil, _ move: () throws(FFmpegError) -> Void) throws(Failure) {
         do {
             try move()
         } catch {
@@ -443,6 +466,10 @@ final class FrameExtractor {
         lookahead.unref()
         lookaheadPts = nil
         firstDtsAfterSeek = nil
+        awaitingKeyPacket = !keyFlagsMissing
+        gateKeyframe = keyframe
+        leadingBefore = nil
+        cleanFrameSeen = false
         statistics.seeks += 1
         if try decodeNext() {
             try advance()
@@ -470,6 +497,15 @@ final class FrameExtractor {
             case .frame:
                 statistics.framesDecoded += 1
                 packetsWithoutFrame = 0
+                if let first = leadingBefore, let pts = decoded.bestEffortTimestamp, pts < first {
+                    decoded.unref()  // a leading picture of the keyframe decoding started at
+                    continue
+                }
+                if decoded.isDamaged && !cleanFrameSeen {
+                    decoded.unref()  // built on references from before the seek
+                    continue
+                }
+                cleanFrameSeen = true
                 let (width, height) = (Int(decoded.width), Int(decoded.height))
                 if width.multipliedReportingOverflow(by: height).overflow || width * height > maximumPixels {
                     decoded.unref()
@@ -496,6 +532,14 @@ final class FrameExtractor {
                 _ = try? codec.send(nil)
                 inputEnded = true
                 return
+            }
+            if awaitingKeyPacket {
+                guard next.isKeyframe, let pts = next.pts ?? next.dts, pts >= gateKeyframe ?? Int64.min else {
+                    recycle(next)
+                    return
+                }
+                awaitingKeyPacket = false
+                leadingBefore = next.pts
             }
             // Frames nothing refers to, and that are not on screen at the target, need not be decoded.
             codec.skipFrame = try isHiddenBeforeTarget(next) ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
@@ -604,13 +648,13 @@ final class FrameExtractor {
 
     private func picture(from frame: Frame, pts: Int64) throws(Failure) -> Picture {
         if let last = lastPicture, last.pts == pts { return last }
-        let encoded = PixelSize(width: Int(frame.width), height: Int(frame.height))
-        var sar = frame.pointer.pointee.sample_aspect_ratio
-        if sar.num <= 0 || sar.den <= 0 {
-            sar = AVRational(num: Int32(track.sampleAspectRatio.numerator), den: Int32(track.sampleAspectRatio.denominator))
+        if frame.isDamaged {
+            throw .decodeFailed("the frame at \(time(forTick: pts).decimalSeconds)s is damaged (the decoder reported errors in it)")
         }
+        let encoded = PixelSize(width: Int(frame.width), height: Int(frame.height))
+        let sar = format.sampleAspectRatio(stream: track.streamIndex, frame: frame)
         let orientation = settings.appliesOrientation ? track.orientation : .identity
-        let shown = Geometry.displaySize(encoded: encoded, sampleAspectRatio: (Int(sar.num), Int(sar.den)),
+        let shown = Geometry.displaySize(encoded: encoded, sampleAspectRatio: sar,
                                          aperture: settings.aperture, orientation: orientation)
         let final = Geometry.fit(shown, inside: settings.maximumSize)
         let scaled = orientation.swapsDimensions ? PixelSize(width: final.height, height: final.width) : final

@@ -66,7 +66,7 @@ public final class MediaAsset: Sendable {
             throw FrameGrabError(.noVideoStream, "\(path): no video stream (the file has \(what))", path: path)
         }
         let stream = format.stream(chosen)
-        let track = VideoTrack(stream: stream, index: chosen)
+        let track = VideoTrack(format: format, index: chosen)
         guard track.encodedSize.width > 0, track.encodedSize.height > 0 else {
             throw FrameGrabError(.invalidData, "\(path): the video stream has no picture size (corrupt or unsupported data)", path: path)
         }

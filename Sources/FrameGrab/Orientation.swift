@@ -18,20 +18,51 @@ public struct Orientation: Sendable, Equatable {
     /// Whether width and height trade places.
     public var swapsDimensions: Bool { rotation == 90 || rotation == 270 }
 
-    /// From a display matrix (the 3×3 16.16 fixed-point matrix of ISO/IEC 14496-12).
-    /// `av_display_rotation_get` gives the counter-clockwise angle of the matrix; the picture must be
-    /// turned clockwise by that much to be shown. A negative determinant means a mirror image.
+    /// From a display matrix (the 3×3 16.16 fixed-point matrix of ISO/IEC 14496-12), read as
+    /// `libavutil/display.h` defines it: the stored pixel (x, y), y pointing down, is shown at
+    /// (a·x + c·y + tx, b·x + d·y + ty), with a, b, c, d the matrix's elements 0, 1, 3 and 4. A quarter-turn
+    /// matrix is one of eight: four rotations, each with or without a mirror (a negative determinant);
+    /// this finds the one whose pixel mapping (`apply(to:)`) it is. Other angles are rounded to the nearest
+    /// quarter turn.
     init(displayMatrix matrix: [Int32]) {
-        let mirrored = Int64(matrix[0]) * Int64(matrix[4]) - Int64(matrix[1]) * Int64(matrix[3]) < 0
+        let (a, b, c, d) = (Int64(matrix[0]), Int64(matrix[1]), Int64(matrix[3]), Int64(matrix[4]))
+        let scale = max(abs(a), abs(b), abs(c), abs(d))
+        func sign(_ value: Int64) -> Int { value * 2 > scale ? 1 : value * 2 < -scale ? -1 : 0 }
+        let wanted = [sign(a), sign(b), sign(c), sign(d)]
+        for rotation in [0, 90, 180, 270] {
+            for mirrored in [false, true] {
+                let candidate = Orientation(rotation: rotation, mirrored: mirrored)
+                if scale > 0, candidate.linearMap == wanted {
+                    self = candidate
+                    return
+                }
+            }
+        }
+        let mirrored = a * d - b * c < 0
         var unflipped = matrix
         if mirrored {
-            // Undo the horizontal mirror so that the remaining matrix is a pure rotation.
             unflipped[0] = -matrix[0]
             unflipped[3] = -matrix[3]
         }
         let angle = unflipped.withUnsafeBufferPointer { av_display_rotation_get($0.baseAddress) }
         let quarterTurns = angle.isNaN ? 0 : Int((-angle / 90).rounded())
         self.init(rotation: quarterTurns * 90, mirrored: mirrored)
+    }
+
+    /// Where `apply(to:)` sends the unit steps right and down of the stored picture, as display-matrix
+    /// elements [a, b, c, d]: right (1, 0) goes to (a, b), down (0, 1) to (c, d).
+    var linearMap: [Int] {
+        func map(_ x: Int, _ y: Int) -> (Int, Int) {
+            let sx = mirrored ? -x : x
+            switch rotation {
+            case 90: return (-y, sx)
+            case 180: return (-sx, -y)
+            case 270: return (y, -sx)
+            default: return (sx, y)
+            }
+        }
+        let (right, down) = (map(1, 0), map(0, 1))
+        return [right.0, right.1, down.0, down.1]
     }
 
     /// Applies this orientation to an image.

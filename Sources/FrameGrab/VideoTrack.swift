@@ -22,7 +22,8 @@ public struct VideoTrack: Sendable {
     public let isDecodable: Bool
     /// Stored picture size, as encoded.
     public let encodedSize: PixelSize
-    /// Shape of one stored pixel (`1:1` for square pixels).
+    /// Shape of one stored pixel (`1:1` for square pixels), by FFmpeg's rule: the container's ratio when it
+    /// states one, else the bitstream's.
     public let sampleAspectRatio: (numerator: Int, denominator: Int)
     /// How the stored picture is turned to be shown upright.
     public let orientation: Orientation
@@ -44,16 +45,14 @@ public struct VideoTrack: Sendable {
     /// Number of frames as the container states it, or nil when it does not say.
     public let frameCount: Int?
 
-    init(stream: UnsafeMutablePointer<AVStream>, index: Int) {
+    init(format: FormatContext, index: Int) {
+        let stream = format.stream(index)
         let parameters = stream.pointee.codecpar.pointee
         streamIndex = index
         codecName = String(cString: avcodec_get_name(parameters.codec_id))
         isDecodable = avcodec_find_decoder(parameters.codec_id) != nil
         encodedSize = PixelSize(width: Int(parameters.width), height: Int(parameters.height))
-        var sar = stream.pointee.sample_aspect_ratio
-        if sar.num <= 0 || sar.den <= 0 { sar = parameters.sample_aspect_ratio }
-        if sar.num <= 0 || sar.den <= 0 { sar = AVRational(num: 1, den: 1) }
-        sampleAspectRatio = (Int(sar.num), Int(sar.den))
+        sampleAspectRatio = format.sampleAspectRatio(stream: index)
         var matrix = [Int32](repeating: 0, count: 9)
         orientation = fg_stream_display_matrix(stream, &matrix) != 0 ? Orientation(displayMatrix: matrix) : .identity
         displaySize = Geometry.displaySize(encoded: encodedSize, sampleAspectRatio: sampleAspectRatio,

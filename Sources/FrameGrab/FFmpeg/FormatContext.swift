@@ -155,4 +155,14 @@ final class FormatContext {
     }
 
     func timeBase(stream streamIndex: Int) -> AVRational { stream(streamIndex).pointee.time_base }
+
+    /// The shape of a stream's pixels by FFmpeg's rule (`av_guess_sample_aspect_ratio`): the container's
+    /// ratio when it states one, else the frame's (the bitstream's), else the codec parameters'; 1:1 when
+    /// nothing says. The one source of the sample aspect ratio for probing and for every picture.
+    func sampleAspectRatio(stream streamIndex: Int, frame: Frame? = nil) -> (numerator: Int, denominator: Int) {
+        var sar = av_guess_sample_aspect_ratio(pointer, stream(streamIndex), frame?.pointer)
+        if sar.num <= 0 || sar.den <= 0 { sar = stream(streamIndex).pointee.codecpar.pointee.sample_aspect_ratio }
+        if sar.num <= 0 || sar.den <= 0 { return (1, 1) }
+        return (Int(sar.num), Int(sar.den))
+    }
 }

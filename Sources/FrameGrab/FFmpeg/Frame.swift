@@ -25,6 +25,9 @@ final class Frame {
     /// Duration in the stream's time base, if the container or codec says.
     var duration: Int64? { pointer.pointee.pkt_duration > 0 ? pointer.pointee.pkt_duration : nil }
     var isKeyframe: Bool { pointer.pointee.key_frame != 0 }
+    /// Whether the decoder says the picture is not what the encoder made: flagged corrupt (decoded from
+    /// missing references) or decoded with errors concealed.
+    var isDamaged: Bool { pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 || pointer.pointee.decode_error_flags != 0 }
     var isInterlaced: Bool { pointer.pointee.interlaced_frame != 0 }
 
     /// Makes this frame a new reference to `other`'s data.
