@@ -81,6 +81,8 @@ final class FrameExtractor {
     /// Work done so far.
     private(set) var statistics = GenerationStatistics()
 
+    /// The keyframes known so far (all of them where the index lists every frame).
+    private var keyframeMap = KeyframeMap()
     /// Largest gap seen between keyframes, to decide when to seek in files without an index.
     private var largestKeyframeGap: Int64?
     private var lastKeyframePts: Int64?
@@ -129,8 +131,19 @@ final class FrameExtractor {
         let streamStart = stream.pointee.start_time == fg_nopts_value() ? nil : stream.pointee.start_time
         firstPts = streamStart
         origin = format.timelineOrigin(stream: track.streamIndex)
-        (keyframes, indexIsComplete) = format.index(stream: track.streamIndex)
+        let index = format.indexEntries(stream: track.streamIndex)
+        keyframes = index.keyframes.map(\.timestamp).sorted()
+        indexIsComplete = index.listsEveryFrame
         keyframeDelay = format.indexDelay(stream: track.streamIndex)
+        if indexIsComplete {
+            // Index timestamps may be decode times, `keyframeDelay` ahead of presentation: estimates until a
+            // packet is read. Demuxers seek by presentation time (MP4 shifts its decode-time index itself).
+            let delay = keyframeDelay
+            keyframeMap = KeyframeMap(complete: index.keyframes.map {
+                let estimate = $0.timestamp.saturatingAdd(delay)
+                return .init(pts: estimate, seekTimestamp: estimate, position: $0.position, exact: delay == 0)
+            })
+        }
         startTimestamp = [format.firstIndexedTimestamp(stream: track.streamIndex), streamStart, origin].compactMap { $0 }.min()!
         lastFrameDuration = Self.nominalFrameDuration(stream: stream)
     }
@@ -223,45 +236,140 @@ final class FrameExtractor {
         }
     }
 
-    /// A keyframe shown inside the window, if one can be found cheaply; nil means "go exact".
+    /// A keyframe shown inside the window, if there is one; nil means "go exact".
     ///
     /// A keyframe counts when it is on screen at some instant of the window: presented inside it, or
-    /// presented before it and still shown at its start. Its distance from T is measured to the nearest
-    /// instant it is shown inside the window.
+    /// presented before it and still shown at its start. The keyframe map says which are nearest
+    /// (`KeyframeMap.candidates`), reading packets around the target first where the container's index
+    /// does not list them all; decoding then starts exactly at the chosen one.
     private func keyframe(near target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture? {
-        func distance(_ pts: Int64) -> UInt64 { max(pts, lower).saturatingSubtract(target).magnitude }
-        if indexIsComplete {
-            // Index timestamps may be decode times, `keyframeDelay` ahead of presentation; demuxers seek by
-            // presentation time (MP4 corrects its decode-time index itself).
-            let estimates = keyframes.map { $0.saturatingAdd(keyframeDelay) }
-            var candidates = estimates.filter { $0 >= lower && $0 <= upper }
-            // The keyframe before the window may still be on screen at its start; that is checked by
-            // decoding, so it is tried first only when it would be the nearest, and skipped if not shown.
-            if let earlier = estimates.last(where: { $0 < lower }) { candidates.append(earlier) }
-            for candidate in candidates.sorted(by: { distance($0) < distance($1) }).prefix(2) {
-                if let range = shownRange, shown.isKeyframe, range.lowerBound == candidate, range.upperBound > lower {
-                    return try picture(from: shown, pts: candidate)
-                }
-                if lookaheadPts != candidate || !lookahead.isKeyframe { try seek(exactlyTo: candidate) }
-                if let found = try keyframeOnScreen(lower: lower, upper: upper) { return found }
+        try resolveKeyframes(near: target)
+        var candidates = keyframeMap.candidates(near: target, lower: lower, upper: upper)
+        if candidates == nil {
+            try scanKeyframes(around: target, through: upper)
+            candidates = keyframeMap.candidates(near: target, lower: lower, upper: upper)
+        }
+        for candidate in candidates ?? [] {
+            if let range = shownRange, range.lowerBound == candidate.pts, range.upperBound > lower, isKeyframe(shown, pts: candidate.pts) {
+                return try picture(from: shown, pts: candidate.pts)
             }
-            return nil
+            if lookaheadPts != candidate.pts || !isKeyframe(lookahead, pts: candidate.pts) { try start(at: candidate) }
+            if let found = try keyframeOnScreen(lower: lower, upper: upper) { return found }
         }
-        // Not every keyframe is known: take the keyframe at or before T; then, reading packets without
-        // decoding them, find the first keyframe after T. The nearer one on screen in the window wins.
-        try seek(before: target)
-        let earlier = try keyframeOnScreen(lower: lower, upper: upper).map { (picture: $0, distance: distance($0.pts)) }
-        // Past this point a later keyframe can no longer be nearer than the earlier one.
-        let reach = earlier.map { target.saturatingAdd(Int64(clamping: $0.distance)) } ?? upper
-        if upper > target, let after = try keyframePacket(after: target, through: min(upper, reach)),
-           earlier.map({ distance(after) < $0.distance }) ?? true {
-            // Timestamp searches (MPEG-TS) may land a little before it: decode up to it.
-            try seek(before: after)
-            while let pts = lookaheadPts, pts < after, try decodeNext() { try advance() }
-            if let later = try keyframeOnScreen(lower: lower, upper: upper) { return later }
+        return nil
+    }
+
+    /// Whether a decoded frame is a keyframe: the decoder says so, or it is one the map knows (a sync sample
+    /// such as an H.264 I-frame without an IDR, which the decoder does not flag).
+    private func isKeyframe(_ frame: Frame, pts: Int64) -> Bool {
+        frame.isKeyframe || keyframeMap.isKeyframe(at: pts)
+    }
+
+    /// Reads packets of the stream (decoding nothing) from a keyframe presented at or before `target` up to
+    /// the first keyframe presented after it, or past `limit`, or the end, and records in the map every
+    /// keyframe met on the way. Leaves the decoder without a position: what follows seeks.
+    private func scanKeyframes(around target: Int64, through limit: Int64) throws(Failure) {
+        lookaheadPts = nil
+        shownRange = nil
+        dropQueuedPackets()
+        let packet = Packet()
+        var seekTarget = target
+        var backoff = secondsToTicks(1)
+        for _ in 0..<32 {
+            let fromStart = seekTarget <= startTimestamp
+            do {
+                if fromStart {
+                    // Timestamp searches (MPEG-TS) can land after the first packet: go to the first byte.
+                    if format.canSeekToBytes { try format.seekToFirstByte() } else { try format.seekToStart(stream: streamIndex, first: startTimestamp) }
+                } else {
+                    try format.seek(stream: streamIndex, to: seekTarget)
+                }
+            } catch {
+                if fromStart { throw .decodeFailed("seeking failed (\(error.message))") }
+                seekTarget = startTimestamp
+                continue
+            }
+            var found: [KeyframeMap.Keyframe] = []
+            var newest = Int64.min
+            var reachedEnd = false
+            while true {
+                try checkCancelled()
+                let more: Bool
+                do { more = try format.read(into: packet) } catch {
+                    if deadline.hasPassed { throw .timedOut }
+                    more = false
+                }
+                guard more else { reachedEnd = true; break }
+                guard packet.streamIndex == streamIndex, let pts = packet.pts ?? packet.dts else { continue }
+                statistics.packetsRead += 1
+                newest = max(newest, pts)
+                if packet.isKeyframe {
+                    if found.isEmpty, pts > target, !fromStart { break }  // landed after the target: further back
+                    found.append(.init(pts: pts, seekTimestamp: pts, position: packet.position, exact: true))
+                    if pts > target { break }
+                }
+                if let dts = packet.dts ?? packet.pts, dts > limit, !found.isEmpty { break }
+            }
+            guard fromStart || found.first.map({ $0.pts <= target }) == true else {
+                seekTarget = min(seekTarget.saturatingSubtract(backoff), (found.first?.pts ?? seekTarget).saturatingSubtract(1))
+                backoff = backoff.saturatingAdd(backoff)
+                continue
+            }
+            let from = fromStart ? Int64.min : found[0].pts
+            let through = reachedEnd ? Int64.max : (found.last.map { $0.pts > target ? $0.pts : newest } ?? newest)
+            if through >= from { keyframeMap.record(found, span: from...through) }
+            return
         }
-        // (Reading ahead left the decoder without a position: the next request seeks.)
-        return earlier?.picture
+    }
+
+    /// Reads the presentation times of the index's keyframes nearest `target`, where the index gives decode
+    /// times (MP4): one seek and one packet each, nothing decoded. Leaves the decoder without a position.
+    private func resolveKeyframes(near target: Int64) throws(Failure) {
+        let pending = keyframeMap.estimates(near: target, count: 3)
+        guard !pending.isEmpty else { return }
+        lookaheadPts = nil
+        shownRange = nil
+        dropQueuedPackets()
+        let packet = Packet()
+        var resolved: [(index: Int, pts: Int64)] = []
+        for index in pending {
+            try checkCancelled()
+            let keyframe = keyframeMap.keyframes[index]
+            do {
+                try format.seek(stream: streamIndex, to: keyframe.seekTimestamp)
+                while try format.read(into: packet) {
+                    guard packet.streamIndex == streamIndex else { continue }
+                    if packet.isKeyframe, let pts = packet.pts { resolved.append((index, pts)) }
+                    break
+                }
+            } catch {
+                if deadline.hasPassed { throw .timedOut }
+            }
+        }
+        keyframeMap.resolve(resolved)
+    }
+
+    /// Starts decoding at `keyframe`: seeks to it (by byte position where the demuxer allows, which lands
+    /// exactly), feeds the decoder from its packet on, and decodes it into `lookahead`; steps further back
+    /// while a seek lands after it.
+    private func start(at keyframe: KeyframeMap.Keyframe) throws(Failure) {
+        let gate = keyframe.exact ? keyframe.pts : nil
+        if let position = keyframe.position, keyframe.exact, format.canSeekToBytes {
+            try reposition(at: gate) { () throws(FFmpegError) in try format.seek(toByte: position) }
+            if lookaheadPts == keyframe.pts { return }
+        }
+        var seekTarget = keyframe.seekTimestamp
+        var backoff = secondsToTicks(1)
+        for _ in 0..<24 {
+            let fromStart = seekTarget <= startTimestamp
+            try reposition(at: gate) { () throws(FFmpegError) in
+                if fromStart { try format.seekToStart(stream: streamIndex, first: startTimestamp) } else { try format.seek(stream: streamIndex, to: seekTarget) }
+            }
+            if let pts = lookaheadPts, pts <= keyframe.pts || !keyframe.exact || fromStart { return }
+            if fromStart { return }
+            seekTarget = seekTarget.saturatingSubtract(backoff)
+            backoff = backoff.saturatingAdd(backoff)
+        }
     }
 
     /// For the last request before a seek: feeds the decoder only the packets that the frames shown up to
@@ -322,7 +430,7 @@ final class FrameExtractor {
 
     /// The newest decoded frame as the answer to a window, if it is a keyframe on screen in the window.
     private func keyframeOnScreen(lower: Int64, upper: Int64) throws(Failure) -> Picture? {
-        guard let pts = lookaheadPts, lookahead.isKeyframe, pts <= upper else { return nil }
+        guard let pts = lookaheadPts, isKeyframe(lookahead, pts: pts), pts <= upper else { return nil }
         if pts >= lower { return try picture(from: lookahead, pts: pts) }
         // Presented before the window: on screen at its start if the next frame comes after it.
         guard try decodeNext() else {
@@ -330,24 +438,6 @@ final class FrameExtractor {
         }
         try advance()
         if let range = shownRange, range.lowerBound == pts, range.upperBound > lower { return try picture(from: shown, pts: pts) }
-        return nil
-    }
-
-    /// Reads packets (without decoding) until a keyframe of our stream presented after `target` and no later
-    /// than `limit`, and returns its presentation time (where a seek lands on it). Leaves the demuxer out of step with the
-    /// decoder: the caller seeks next.
-    private func keyframePacket(after target: Int64, through limit: Int64) throws(Failure) -> Int64? {
-        lookaheadPts = nil
-        shownRange = nil
-        for _ in 0..<100_000 {
-            // Reading without decoding is progress of its own, bounded by this loop.
-            packetsWithoutFrame = 0
-            guard let packet = try nextPacket() else { return nil }
-            defer { recycle(packet) }
-            guard let pts = packet.pts ?? packet.dts else { continue }
-            if packet.isKeyframe && pts > target { return pts <= limit ? pts : nil }
-            if let dts = packet.dts, dts > limit { return nil }
-        }
         return nil
     }
 
@@ -665,7 +755,7 @@ final class FrameExtractor {
             throw .decodeFailed("cannot convert the frame (\(error.message))")
         }
         statistics.imagesConverted += 1
-        let picture = Picture(image: image, pts: pts, isKeyframe: frame.isKeyframe)
+        let picture = Picture(image: image, pts: pts, isKeyframe: isKeyframe(frame, pts: pts))
         lastPicture = picture
         return picture
     }

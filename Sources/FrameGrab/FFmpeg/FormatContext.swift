@@ -78,6 +78,11 @@ final class FormatContext {
         try check(av_seek_frame(pointer, streamIndex, first, 0), "av_seek_frame")
     }
 
+    /// Seeks to a byte position (a packet's `pos`), for demuxers that can (`canSeekToBytes`).
+    func seek(toByte position: Int64) throws(FFmpegError) {
+        try check(av_seek_frame(pointer, -1, position, AVSEEK_FLAG_BYTE), "av_seek_frame")
+    }
+
     /// Whether the demuxer can seek to a byte position.
     var canSeekToBytes: Bool { pointer.pointee.iformat.pointee.flags & AVFMT_NO_BYTE_SEEK == 0 }
 
@@ -106,21 +111,25 @@ final class FormatContext {
     /// lists every frame (MP4 and AVI sample tables) or only some seek points (Matroska cues, often one per
     /// cluster), in which case keyframes missing from it still exist.
     func index(stream streamIndex: Int) -> (keyframes: [Int64], listsEveryFrame: Bool) {
+        let (entries, everyFrame) = indexEntries(stream: streamIndex)
+        return (entries.map(\.timestamp).sorted(), everyFrame)
+    }
+
+    /// The keyframe entries of a stream's index (timestamp and byte position), in index order, and whether
+    /// the index lists every frame.
+    func indexEntries(stream streamIndex: Int) -> (keyframes: [(timestamp: Int64, position: Int64)], listsEveryFrame: Bool) {
         let stream = self.stream(streamIndex)
         let count = avformat_index_get_entries_count(stream)
-        var keyframes: [Int64] = []
-        var everyFrame = false
+        var keyframes: [(timestamp: Int64, position: Int64)] = []
         keyframes.reserveCapacity(Int(count))
         for i in 0..<count {
-            guard let entry = avformat_index_get_entry(stream, i) else { continue }
-            if entry.pointee.flags & AVINDEX_KEYFRAME != 0 {
-                keyframes.append(entry.pointee.timestamp)
-            } else {
-                everyFrame = true
-            }
+            guard let entry = avformat_index_get_entry(stream, i), entry.pointee.flags & AVINDEX_KEYFRAME != 0 else { continue }
+            keyframes.append((entry.pointee.timestamp, entry.pointee.pos))
         }
-        keyframes.sort()
-        return (keyframes, everyFrame)
+        // A sample table (MP4, AVI) has an entry for each of the frames the header counts; demuxers that
+        // index as they read (MPEG-TS) or list seek points (Matroska cues, ASF) have fewer, or no count.
+        let frames = stream.pointee.nb_frames
+        return (keyframes, frames > 0 && Int64(count) >= frames)
     }
 
     /// The presentation timestamps (decode timestamps when a packet has none) of every keyframe packet of

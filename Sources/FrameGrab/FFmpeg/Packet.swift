@@ -17,6 +17,8 @@ final class Packet {
     var streamIndex: Int32 { pointer.pointee.stream_index }
     var pts: Int64? { pointer.pointee.pts == fg_nopts_value() ? nil : pointer.pointee.pts }
     var dts: Int64? { pointer.pointee.dts == fg_nopts_value() ? nil : pointer.pointee.dts }
+    /// Byte position in the file, when the demuxer knows it.
+    var position: Int64? { pointer.pointee.pos >= 0 ? pointer.pointee.pos : nil }
     var isKeyframe: Bool { pointer.pointee.flags & AV_PKT_FLAG_KEY != 0 }
 
     func unref() { av_packet_unref(pointer) }
