@@ -37,7 +37,7 @@ final class FrameExtractor {
     static let packetsWithoutProgressLimit = 20_000
 
     let path: String
-    let format: FormatContext
+    private(set) var format: FormatContext
     let codec: CodecContext
     let streamIndex: Int32
     let timeBase: AVRational
@@ -52,6 +52,7 @@ final class FrameExtractor {
     /// The earliest timestamp known for the stream, in any domain: where "the start of the file" is.
     let startTimestamp: Int64
     private let settings: Settings
+    private let asset: MediaAsset
     private let track: VideoTrack
     private let isCancelled: () -> Bool
     private let deadline: Deadline
@@ -81,6 +82,10 @@ final class FrameExtractor {
     /// Work done so far.
     private(set) var statistics = GenerationStatistics()
 
+    /// Whether nothing has been read from the demuxer or asked of it since it was opened.
+    private var demuxerIsUntouched = true
+    /// False for raw streams: their times hold only when read from the first byte, so every seek goes there.
+    private let hasTimestamps: Bool
     /// The keyframes known so far (all of them where the index lists every frame).
     private var keyframeMap = KeyframeMap()
     /// Largest gap seen between keyframes, to decide when to seek in files without an index.
@@ -94,13 +99,26 @@ final class FrameExtractor {
     private var readError: FFmpegError?
 
     // The start gate: what makes a decoded frame trustworthy after the decoder was reset.
-    /// Packets are not fed until a keyframe packet arrives (at or after `gateKeyframe`, when given):
-    /// decoding from anything else gives pictures built on references the decoder never saw.
+    /// Packets are not fed until a keyframe packet arrives (the one `gate` names): decoding from anything
+    /// else gives pictures built on references the decoder never saw.
     private var awaitingKeyPacket = false
-    private var gateKeyframe: Int64?
-    /// Presentation time of the keyframe decoding started at: frames presented before it are its leading
-    /// pictures (open GOP: MPEG-2 B-frames, HEVC RASL), which need the previous GOP, and are not shown.
+    private var gate = StartGate.anyKeyframe
+
+    enum StartGate {
+        case anyKeyframe
+        /// The first keyframe packet whose time (pts, else dts) is at least this.
+        case keyframeAtOrAfter(Int64)
+        /// The keyframe packet after this many others.
+        case keyframeAfter(Int)
+    }
+    /// Time of the keyframe packet decoding started at.
+    private var startPacketTime: Int64?
+    /// After a seek, the presentation time of that keyframe: frames presented before it are its leading
+    /// pictures (open GOP: MPEG-2 B-frames, HEVC RASL), which may need the GOP before, and are never the
+    /// answer to a request that starts there. (At the start of the file there is no GOP before: FFmpeg
+    /// shows the leading pictures it can decode, and so does framegrab.)
     private var leadingBefore: Int64?
+    private var dropsLeadingPictures = false
     /// Whether a frame without error flags came out since the reset: until then, frames the decoder
     /// flags (references missing, as after a seek) are dropped; afterwards they are damage.
     private var cleanFrameSeen = false
@@ -111,6 +129,7 @@ final class FrameExtractor {
     init(asset: MediaAsset, demuxer: FormatContext? = nil, settings: Settings, threads: Int, frameThreads: Bool,
          isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
         path = asset.path
+        self.asset = asset
         track = asset.videoTrack
         self.settings = settings
         self.isCancelled = isCancelled
@@ -141,11 +160,14 @@ final class FrameExtractor {
             let delay = keyframeDelay
             keyframeMap = KeyframeMap(complete: index.keyframes.map {
                 let estimate = $0.timestamp.saturatingAdd(delay)
-                return .init(pts: estimate, seekTimestamp: estimate, position: $0.position, exact: delay == 0)
+                // (Sample tables are sought by time: the demuxer keeps its own place in them.)
+                return .init(pts: estimate, seekTimestamp: estimate, position: nil, exact: delay == 0, packetTime: delay == 0 ? estimate : nil)
             })
         }
+        keyframeMap.shownFrom = streamStart ?? Int64.min
         startTimestamp = [format.firstIndexedTimestamp(stream: track.streamIndex), streamStart, origin].compactMap { $0 }.min()!
         lastFrameDuration = Self.nominalFrameDuration(stream: stream)
+        hasTimestamps = format.hasTimestamps(stream: track.streamIndex)
     }
 
     /// Ticks of one frame at the stream's stated rate (1 when unknown).
@@ -200,9 +222,9 @@ final class FrameExtractor {
             steps += 1
             if let range = shownRange, range.contains(target) { return try picture(from: shown, pts: range.lowerBound) }
             if let pts = lookaheadPts, pts <= target {
-                if seeks < 3, shouldSeek(from: pts, to: target) {
+                if seeks < 3, try shouldSeek(from: pts, to: target) {
                     seeks += 1
-                    try seek(before: target)
+                    try startDecoding(for: target)
                     continue
                 }
                 if last, !drained {
@@ -231,7 +253,7 @@ final class FrameExtractor {
                 // Before the first frame: the first frame is what is on screen.
                 return try picture(from: lookahead, pts: pts)
             }
-            try seek(before: target)
+            try startDecoding(for: target)
             if steps > 10_000 { throw .decodeFailed("could not reach the requested time (timestamps out of order?)") }
         }
     }
@@ -244,17 +266,35 @@ final class FrameExtractor {
     /// does not list them all; decoding then starts exactly at the chosen one.
     private func keyframe(near target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture? {
         try resolveKeyframes(near: target)
-        var candidates = keyframeMap.candidates(near: target, lower: lower, upper: upper)
-        if candidates == nil {
-            try scanKeyframes(around: target, through: upper)
-            candidates = keyframeMap.candidates(near: target, lower: lower, upper: upper)
-        }
-        for candidate in candidates ?? [] {
-            if let range = shownRange, range.lowerBound == candidate.pts, range.upperBound > lower, isKeyframe(shown, pts: candidate.pts) {
-                return try picture(from: shown, pts: candidate.pts)
+        var scanFrom = target
+        var backoff = secondsToTicks(1)
+        for _ in 0..<12 {
+            var candidates = keyframeMap.candidates(near: target, lower: lower, upper: upper)
+            if candidates == nil {
+                try scanKeyframes(around: target, from: scanFrom, through: upper)
+                candidates = keyframeMap.candidates(near: target, lower: lower, upper: upper)
             }
-            if lookaheadPts != candidate.pts || !isKeyframe(lookahead, pts: candidate.pts) { try start(at: candidate) }
-            if let found = try keyframeOnScreen(lower: lower, upper: upper) { return found }
+            guard let candidates else {
+                // The keyframe read before the target turned out, decoded, to be presented after it: read
+                // from further back.
+                scanFrom = scanFrom.saturatingSubtract(backoff)
+                backoff = backoff.saturatingAdd(backoff)
+                continue
+            }
+            // A keyframe whose packet gave no presentation time of its own is decoded to learn it first.
+            if let inexact = candidates.first(where: { !$0.exact }) {
+                try start(at: inexact)
+                keyframeMap.correct(inexact, pts: lookaheadPts ?? inexact.pts)
+                continue
+            }
+            for candidate in candidates {
+                if let range = shownRange, range.lowerBound == candidate.pts, range.upperBound > lower, isKeyframe(shown, pts: candidate.pts) {
+                    return try picture(from: shown, pts: candidate.pts)
+                }
+                if lookaheadPts != candidate.pts || !isKeyframe(lookahead, pts: candidate.pts) { try start(at: candidate) }
+                if let found = try keyframeOnScreen(lower: lower, upper: upper) { return found }
+            }
+            return nil
         }
         return nil
     }
@@ -265,20 +305,25 @@ final class FrameExtractor {
         frame.isKeyframe || keyframeMap.isKeyframe(at: pts)
     }
 
-    /// Reads packets of the stream (decoding nothing) from a keyframe presented at or before `target` up to
+    /// Reads packets of the stream (decoding nothing) from a keyframe presented at or before `start` up to
     /// the first keyframe presented after it, or past `limit`, or the end, and records in the map every
     /// keyframe met on the way. Leaves the decoder without a position: what follows seeks.
-    private func scanKeyframes(around target: Int64, through limit: Int64) throws(Failure) {
+    private func scanKeyframes(around target: Int64, from start: Int64, through limit: Int64) throws(Failure) {
+        demuxerIsUntouched = false
         lookaheadPts = nil
         shownRange = nil
         dropQueuedPackets()
         let packet = Packet()
-        var seekTarget = target
+        let from = min(start, target)
+        var seekTarget = from
         var backoff = secondsToTicks(1)
         for _ in 0..<32 {
-            let fromStart = seekTarget <= startTimestamp
+            let fromStart = !hasTimestamps || seekTarget <= startTimestamp
+            if !hasTimestamps { try reopen() }
             do {
-                if fromStart {
+                if !hasTimestamps {
+                    // Reopened: at the first byte.
+                } else if fromStart {
                     // Timestamp searches (MPEG-TS) can land after the first packet: go to the first byte.
                     if format.canSeekToBytes { try format.seekToFirstByte() } else { try format.seekToStart(stream: streamIndex, first: startTimestamp) }
                 } else {
@@ -292,6 +337,7 @@ final class FrameExtractor {
             var found: [KeyframeMap.Keyframe] = []
             var newest = Int64.min
             var reachedEnd = false
+            var position: Int64?, keyframesSincePosition = 0
             while true {
                 try checkCancelled()
                 let more: Bool
@@ -303,30 +349,38 @@ final class FrameExtractor {
                 guard packet.streamIndex == streamIndex, let pts = packet.pts ?? packet.dts else { continue }
                 statistics.packetsRead += 1
                 newest = max(newest, pts)
+                if let own = packet.position { (position, keyframesSincePosition) = (own, 0) }
                 if packet.isKeyframe {
-                    if found.isEmpty, pts > target, !fromStart { break }  // landed after the target: further back
-                    found.append(.init(pts: pts, seekTimestamp: pts, position: packet.position, exact: true))
+                    if found.isEmpty, pts > from, !fromStart { break }  // landed too late: further back
+                    // A packet without a pts of its own (MPEG-PS), or with one made up (raw streams), gives
+                    // an estimate: the decoded frame tells the truth when it is a candidate.
+                    found.append(.init(pts: pts, seekTimestamp: pts, position: position, keyframesAfterPosition: keyframesSincePosition,
+                                       exact: hasTimestamps && packet.pts != nil, packetTime: pts))
+                    keyframesSincePosition += 1
                     if pts > target { break }
                 }
                 if let dts = packet.dts ?? packet.pts, dts > limit, !found.isEmpty { break }
             }
-            guard fromStart || found.first.map({ $0.pts <= target }) == true else {
+            guard fromStart || found.first.map({ $0.pts <= from }) == true else {
                 seekTarget = min(seekTarget.saturatingSubtract(backoff), (found.first?.pts ?? seekTarget).saturatingSubtract(1))
                 backoff = backoff.saturatingAdd(backoff)
                 continue
             }
-            let from = fromStart ? Int64.min : found[0].pts
+            let spanStart = fromStart ? Int64.min : found[0].pts
             let through = reachedEnd ? Int64.max : (found.last.map { $0.pts > target ? $0.pts : newest } ?? newest)
-            if through >= from { keyframeMap.record(found, span: from...through) }
+            if through >= spanStart { keyframeMap.record(found, span: spanStart...through) }
             return
         }
     }
 
     /// Reads the presentation times of the index's keyframes nearest `target`, where the index gives decode
-    /// times (MP4): one seek and one packet each, nothing decoded. Leaves the decoder without a position.
-    private func resolveKeyframes(near target: Int64) throws(Failure) {
-        let pending = keyframeMap.estimates(near: target, count: 3)
-        guard !pending.isEmpty else { return }
+    /// times (MP4): one seek and one packet each, nothing decoded. When it read any (returns true), it left
+    /// the decoder without a position: what follows seeks.
+    @discardableResult
+    private func resolveKeyframes(near target: Int64, count: Int = 3) throws(Failure) -> Bool {
+        let pending = keyframeMap.estimates(near: target, count: count)
+        guard !pending.isEmpty else { return false }
+        demuxerIsUntouched = false
         lookaheadPts = nil
         shownRange = nil
         dropQueuedPackets()
@@ -347,22 +401,29 @@ final class FrameExtractor {
             }
         }
         keyframeMap.resolve(resolved)
+        return true
     }
 
     /// Starts decoding at `keyframe`: seeks to it (by byte position where the demuxer allows, which lands
     /// exactly), feeds the decoder from its packet on, and decodes it into `lookahead`; steps further back
     /// while a seek lands after it.
     private func start(at keyframe: KeyframeMap.Keyframe) throws(Failure) {
-        let gate = keyframe.exact ? keyframe.pts : nil
-        if let position = keyframe.position, keyframe.exact, format.canSeekToBytes {
-            try reposition(at: gate) { () throws(FFmpegError) in try format.seek(toByte: position) }
-            if lookaheadPts == keyframe.pts { return }
+        let gate = keyframe.packetTime.map { StartGate.keyframeAtOrAfter($0) } ?? .anyKeyframe
+        if !hasTimestamps {
+            // Read again from the first byte, skipping packets up to the keyframe's own.
+            try reopen()
+            try reposition(gate: gate) { () throws(FFmpegError) in }
+            return
+        }
+        if let position = keyframe.position, format.canSeekToBytes {
+            try reposition(gate: .keyframeAfter(keyframe.keyframesAfterPosition)) { () throws(FFmpegError) in try format.seek(toByte: position) }
+            if lookaheadPts != nil && (lookaheadPts == keyframe.pts || !keyframe.exact) { return }
         }
         var seekTarget = keyframe.seekTimestamp
         var backoff = secondsToTicks(1)
         for _ in 0..<24 {
             let fromStart = seekTarget <= startTimestamp
-            try reposition(at: gate) { () throws(FFmpegError) in
+            try reposition(gate: gate) { () throws(FFmpegError) in
                 if fromStart { try format.seekToStart(stream: streamIndex, first: startTimestamp) } else { try format.seek(stream: streamIndex, to: seekTarget) }
             }
             if let pts = lookaheadPts, pts <= keyframe.pts || !keyframe.exact || fromStart { return }
@@ -443,8 +504,15 @@ final class FrameExtractor {
 
     /// Moves `lookahead` to `shown` (its interval now ends at the new frame) and `decoded` to `lookahead`.
     private func advance() throws(Failure) {
-        guard let newPts = decoded.bestEffortTimestamp.map({ $0 }) ?? lookaheadPts.map({ $0 + lastFrameDuration }) else {
-            throw .decodeFailed("decoded frames carry no timestamps")
+        // FFmpeg's best effort; else, for the first frame since decoding started at a keyframe packet (the
+        // last picture of an MPEG-PS stream can come with a pts and no dts), that packet's time; else one
+        // frame after the previous frame.
+        let firstSinceStart = lookaheadPts == nil && shownRange == nil
+        guard let newPts = decoded.bestEffortTimestamp ?? (firstSinceStart ? startPacketTime : nil) ?? lookaheadPts.map({ $0 + lastFrameDuration }) else {
+            // Nothing places the first frame after a seek on the timeline: the seek counts as failed, and
+            // the caller starts earlier (from the start of the file, times follow from the frame durations).
+            decoded.unref()
+            return
         }
         if let pts = lookaheadPts, newPts > pts {
             shown.take(lookahead)
@@ -475,9 +543,14 @@ final class FrameExtractor {
 
     /// Whether seeking reaches `target` with less decoding than going forward from `position`:
     /// true when a keyframe lies after the current position and at or before the target.
-    private func shouldSeek(from position: Int64, to target: Int64) -> Bool {
+    private func shouldSeek(from position: Int64, to target: Int64) throws(Failure) -> Bool {
+        guard hasTimestamps else { return false }
+        if indexIsComplete {
+            // Reading the keyframes' packets moves the demuxer: then the decoder must seek in any case.
+            if try resolveKeyframes(near: target, count: 1) { return true }
+            return keyframeMap.start(for: target).keyframe.map { $0.pts > position } ?? false
+        }
         if RequestPlan.keyframe(in: keyframes, delay: keyframeDelay, after: position, atOrBefore: target) { return true }
-        if indexIsComplete { return false }
         // Keyframes missing from the index: the spacing seen so far says whether one surely lies between.
         guard let gap = largestKeyframeGap else { return target.saturatingSubtract(position) > secondsToTicks(10) }
         return target.saturatingSubtract(position) > gap.saturatingAdd(gap)
@@ -489,13 +562,37 @@ final class FrameExtractor {
 
     // MARK: Seeking
 
+    /// Opens the file again, for streams without timestamps: FFmpeg makes their times up as it reads, the
+    /// same way each time from a new demuxer, differently after a seek.
+    private func reopen() throws(Failure) {
+        do {
+            format = try asset.takeDemuxer()
+        } catch {
+            throw .decodeFailed("cannot read the file again (\(error.message))")
+        }
+        dropQueuedPackets()
+        demuxerIsUntouched = true
+    }
+
+    /// Positions the decoder for an exact request: at the keyframe the map names for `target` when it knows
+    /// it exactly (the last one presented at or before it), else at a seek point before it found by
+    /// seeking and checking.
+    private func startDecoding(for target: Int64) throws(Failure) {
+        if indexIsComplete { try resolveKeyframes(near: target, count: 1) }
+        if let keyframe = keyframeMap.start(for: target).keyframe, keyframe.exact {
+            try start(at: keyframe)
+            if let pts = lookaheadPts, pts <= target { return }
+        }
+        try seek(before: target)
+    }
+
     /// Seeks to the last seek point at or before `target` and decodes its first frame into `lookahead`,
     /// stepping further back while that frame is still after `target`.
     private func seek(before target: Int64) throws(Failure) {
         var seekTarget = target
         var backoff = secondsToTicks(1)
         for _ in 0..<24 {
-            let fromStart = firstPts.map { seekTarget <= $0 } ?? false
+            let fromStart = !hasTimestamps || seekTarget <= (firstPts ?? startTimestamp)
             try seek(exactlyTo: fromStart ? nil : seekTarget)
             guard let pts = lookaheadPts else {
                 if fromStart { throw .decodeFailed("no frame could be decoded") }
@@ -523,9 +620,17 @@ final class FrameExtractor {
     /// Goes back to the first frame of the stream. Some demuxers (MPEG-TS) search timestamps and can land
     /// later than asked; then the file is read again from its first byte.
     private func seekToStart() throws(Failure) {
-        try reposition { () throws(FFmpegError) in try format.seekToStart(stream: streamIndex, first: startTimestamp) }
+        // A demuxer nothing has been read from yet is at the start, with the timestamps FFmpeg gives the first
+        // packets when it reads the file through (a seek makes streams without timestamps guess them again).
+        let untouched = demuxerIsUntouched
+        if !untouched && !hasTimestamps { try reopen() }
+        demuxerIsUntouched = false
+        try reposition(fromStart: true) { () throws(FFmpegError) in
+            if untouched || !hasTimestamps { return }
+            try format.seekToStart(stream: streamIndex, first: startTimestamp)
+        }
         if let pts = lookaheadPts, let firstPts, pts > firstPts, format.canSeekToBytes {
-            try reposition { () throws(FFmpegError) in try format.seekToFirstByte() }
+            try reposition(fromStart: true) { () throws(FFmpegError) in try format.seekToFirstByte() }
         }
         if lookaheadPts == nil, !keyFlagsMissing, statistics.packetsRead > 0 {
             // Not one packet flagged as a keyframe from the start to the end: the flags are missing, not the
@@ -540,7 +645,8 @@ final class FrameExtractor {
     /// Moves the demuxer with `move`, resets the decoder and decodes the first frame into `lookahead`:
     /// the first frame of a keyframe packet at or after `keyframe` (any keyframe for nil), leading
     /// pictures skipped.
-    private func reposition(at keyframe: Int64? = nil, _ move: () throws(FFmpegError) -> Void) throws(Failure) {
+    private func reposition(gate: StartGate = .anyKeyframe, fromStart: Bool = false, _ move: () throws(FFmpegError) -> Void) throws(Failure) {
+        demuxerIsUntouched = false
         do {
             try move()
         } catch {
@@ -557,8 +663,10 @@ final class FrameExtractor {
         lookaheadPts = nil
         firstDtsAfterSeek = nil
         awaitingKeyPacket = !keyFlagsMissing
-        gateKeyframe = keyframe
+        self.gate = gate
+        startPacketTime = nil
         leadingBefore = nil
+        dropsLeadingPictures = !fromStart
         cleanFrameSeen = false
         statistics.seeks += 1
         if try decodeNext() {
@@ -624,12 +732,13 @@ final class FrameExtractor {
                 return
             }
             if awaitingKeyPacket {
-                guard next.isKeyframe, let pts = next.pts ?? next.dts, pts >= gateKeyframe ?? Int64.min else {
+                guard next.isKeyframe, passesGate(next) else {
                     recycle(next)
                     return
                 }
                 awaitingKeyPacket = false
-                leadingBefore = next.pts
+                startPacketTime = next.pts
+                leadingBefore = dropsLeadingPictures ? next.pts : nil
             }
             // Frames nothing refers to, and that are not on screen at the target, need not be decoded.
             codec.skipFrame = try isHiddenBeforeTarget(next) ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
@@ -648,6 +757,18 @@ final class FrameExtractor {
         if accepted {
             recycle(packet)
             pending = nil
+        }
+    }
+
+    /// Whether a keyframe packet is the one decoding is to start at (counting it, for `keyframeAfter`).
+    private func passesGate(_ packet: Packet) -> Bool {
+        switch gate {
+        case .anyKeyframe: return true
+        case .keyframeAtOrAfter(let time): return (packet.pts ?? packet.dts).map { $0 >= time } ?? false
+        case .keyframeAfter(let count):
+            if count == 0 { return true }
+            gate = .keyframeAfter(count - 1)
+            return false
         }
     }
 
@@ -680,6 +801,7 @@ final class FrameExtractor {
     /// Reads the next packet of our stream from the demuxer. Nil at the end of the file (or at a read
     /// error, which is remembered: everything before it is still used).
     private func readPacket() throws(Failure) -> Packet? {
+        demuxerIsUntouched = false
         if demuxerEnded { return nil }
         let packet = spare.popLast() ?? Packet()
         while true {

@@ -12,15 +12,26 @@ struct KeyframeMap {
         var pts: Int64
         /// Where a seek lands on it: the index timestamp, or the packet's own time.
         var seekTimestamp: Int64
-        /// Byte position of its packet, when known: demuxers that search timestamps (MPEG-TS) land on it exactly.
+        /// Byte position of its packet or, when the demuxer gives none (a frame split out of a larger PES
+        /// packet in MPEG-PS), of the packet of the stream read last before it with one; and how many
+        /// keyframe packets come between there and it. A byte seek there, skipping that many keyframes,
+        /// lands on it exactly, whatever times the demuxer gives packets after the seek.
         var position: Int64?
+        var keyframesAfterPosition = 0
         var exact: Bool
+        /// The time its packet carries (pts, else dts), when read from the packet: how it is recognised
+        /// when the demuxer reads it again.
+        var packetTime: Int64?
     }
 
     /// Known keyframes, sorted by `pts`.
     private(set) var keyframes: [Keyframe] = []
     /// Stretches of presentation time (ticks) in which every keyframe is known, sorted and disjoint.
     private(set) var covered: [ClosedRange<Int64>] = []
+
+    /// Where the stream's first frame is presented: keyframes read before it (hidden by an edit list) are
+    /// never on screen, and never chosen.
+    var shownFrom = Int64.min
 
     /// A map that knows nothing yet.
     init() {}
@@ -35,8 +46,13 @@ struct KeyframeMap {
 
     /// Records what a read of the packets found: every keyframe presented in `span`.
     mutating func record(_ found: [Keyframe], span: ClosedRange<Int64>) {
-        var merged = keyframes.filter { !span.contains($0.pts) }
-        merged.append(contentsOf: found.filter { span.contains($0.pts) })
+        // Presentation times already learned by decoding a keyframe stay with it when it is read again.
+        let learned = found.map { keyframe in
+            keyframes.first { $0.exact && $0.position != nil && $0.position == keyframe.position
+                && $0.keyframesAfterPosition == keyframe.keyframesAfterPosition } ?? keyframe
+        }
+        var merged = keyframes.filter { !span.contains($0.pts) && !learned.contains($0) }
+        merged.append(contentsOf: learned)
         merged.sort { $0.pts < $1.pts }
         keyframes = merged
         var spans = covered + [span]
@@ -50,10 +66,14 @@ struct KeyframeMap {
         }
     }
 
-    /// Whether `pts` is a known keyframe's presentation time.
+    /// Whether `pts` is a keyframe's presentation time, read from its packet (estimates do not count).
     func isKeyframe(at pts: Int64) -> Bool {
-        let index = firstIndex(after: pts - 1)
-        return index < keyframes.count && keyframes[index].pts == pts
+        var index = firstIndex(after: pts.saturatingSubtract(1))
+        while index < keyframes.count, keyframes[index].pts == pts {
+            if keyframes[index].exact { return true }
+            index += 1
+        }
+        return false
     }
 
     /// The keyframe to start decoding at for the frame shown at `target`: the last one presented at or
@@ -63,6 +83,7 @@ struct KeyframeMap {
         guard let span = covered.first(where: { $0.contains(target) }) else { return (nil, false) }
         let index = firstIndex(after: target) - 1
         guard index >= 0, keyframes[index].pts >= span.lowerBound else { return (nil, span.lowerBound == Int64.min) }
+        if keyframes[index].exact && keyframes[index].pts < shownFrom { return (nil, true) }
         return (keyframes[index], true)
     }
 
@@ -108,9 +129,23 @@ struct KeyframeMap {
         for (index, pts) in updates {
             keyframes[index].pts = pts
             keyframes[index].seekTimestamp = pts
+            keyframes[index].packetTime = pts
             keyframes[index].exact = true
         }
         keyframes.sort { $0.pts < $1.pts }
+    }
+
+    /// Replaces an entry's presentation time with the one its decoded frame has (packets of raw streams and
+    /// MPEG-PS may carry a decode time only, or a made-up time).
+    mutating func correct(_ keyframe: Keyframe, pts: Int64) {
+        guard let index = keyframes.firstIndex(of: keyframe) else { return }
+        keyframes[index].pts = pts
+        keyframes[index].exact = true
+        keyframes.sort { $0.pts < $1.pts }
+        // The stretch read around it was measured in packet times: it reaches the keyframe's frame too.
+        for (position, span) in covered.enumerated() where span.contains(keyframe.pts) {
+            covered[position] = min(span.lowerBound, pts)...max(span.upperBound, pts)
+        }
     }
 
     /// Index of the first keyframe presented after `pts`.

@@ -6,7 +6,7 @@ import Testing
     typealias Keyframe = KeyframeMap.Keyframe
 
     static func keyframe(_ pts: Int64, exact: Bool = true) -> Keyframe {
-        Keyframe(pts: pts, seekTimestamp: pts, position: pts * 10, exact: exact)
+        Keyframe(pts: pts, seekTimestamp: pts, position: pts * 10, keyframesAfterPosition: 0, exact: exact, packetTime: exact ? pts : nil)
     }
 
     /// An MP4 or AVI sample table: every keyframe known from the start (here every 100 ticks).

@@ -83,6 +83,14 @@ final class FormatContext {
         try check(av_seek_frame(pointer, -1, position, AVSEEK_FLAG_BYTE), "av_seek_frame")
     }
 
+    /// Whether a stream's packets carry timestamps of the container's: false for raw elementary streams
+    /// (`AVFMT_NOTIMESTAMPS`, or no start time known anywhere), whose times FFmpeg makes up as it reads
+    /// from the first byte, and guesses again, differently, after a seek.
+    func hasTimestamps(stream streamIndex: Int) -> Bool {
+        if pointer.pointee.iformat.pointee.flags & AVFMT_NOTIMESTAMPS != 0 { return false }
+        return startTime != nil || stream(streamIndex).pointee.start_time != fg_nopts_value()
+    }
+
     /// Whether the demuxer can seek to a byte position.
     var canSeekToBytes: Bool { pointer.pointee.iformat.pointee.flags & AVFMT_NO_BYTE_SEEK == 0 }
 
