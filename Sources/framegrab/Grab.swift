@@ -39,7 +39,7 @@ struct Grab: AsyncParsableCommand {
             transform: { try TimeSpecification.parseList($0) })
     var times: [[TimeSpecification]] = []
 
-    @Option(name: .customLong("times-file"), help: ArgumentHelp("Read times from a file, one per line (# starts a comment); - reads stdin.", valueName: "file"))
+    @Option(name: .customLong("times-file"), help: ArgumentHelp("Read times from a file, one per line (# starts a comment): any readable file, a pipe or <(...) too; - reads stdin.", valueName: "file"))
     var timesFile: String?
 
     @Option(help: ArgumentHelp("A time every DURATION from 0 up to the end (10, 2.5s, 500ms, 01:00).", valueName: "duration"),
@@ -193,19 +193,31 @@ struct Grab: AsyncParsableCommand {
     /// The times listed in a file (`-`: standard input); a usage error names the file and line.
     static func readTimesFile(_ path: String) throws -> [TimeSpecification] {
         let name = path == "-" ? "<stdin>" : path
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("Cannot read the times file \(path).")
-            }
-            data = contents
-        }
+        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try readToEnd(path)
         do {
             return try TimeSelection.parseTimesFile(String(decoding: data, as: UTF8.self), name: name)
         } catch {
             throw ValidationError("\(error)")
+        }
+    }
+
+    /// Everything a file holds, whatever kind it is: a regular file, a named pipe, the `/dev/fd/N` of a
+    /// process substitution `<(…)`, a device. (Inputs are refused unless regular; a list of times is not.)
+    static func readToEnd(_ path: String) throws -> Data {
+        func failure() -> ValidationError {
+            ValidationError("Cannot read the times file \(path): \(String(cString: strerror(errno))).")
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure() }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { throw failure() }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[0..<count])
         }
     }
 }

@@ -66,6 +66,26 @@ enum Framegrab {
     }
 }
 
+extension Framegrab {
+    /// Runs a bash script in `directory`, with `$FRAMEGRAB` set to the built binary (and exported), for what only a shell
+    /// gives: process substitution `<(…)`, pipes into other programs. `set -o pipefail` is on, so a failing
+    /// framegrab fails the pipeline.
+    static func runInBash(_ script: String, in directory: URL, timeout: Double = 60,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+        let binary: URL
+        switch executable {
+        case .success(let url): binary = url
+        case .failure(let error):
+            Issue.record("\(error)", sourceLocation: sourceLocation)
+            throw error
+        }
+        let prelude = "set -o pipefail\nexport FRAMEGRAB=" + CommandResult.shellQuoted(binary.path) + "\n"
+        let running = try RunningCommand(binary: URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", prelude + script],
+                                         stdin: nil, directory: directory)
+        return running.wait(timeout: timeout, sourceLocation: sourceLocation)
+    }
+}
+
 /// What one finished run did.
 struct CommandResult: Sendable, CustomStringConvertible {
     let arguments: [String]
