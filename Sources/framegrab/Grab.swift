@@ -21,6 +21,11 @@ struct Grab: AsyncParsableCommand {
             {"summary":...} object. Exit status: 0 all images written, 1 some request or input failed, \
             64 usage error, 130 interrupted.
 
+            -o - writes the PNG itself to stdout, and nothing else goes there: one input file (not a folder) \
+            and exactly one time (framegrab movie.mp4 -t 5 -o - | display). Messages and the summary stay on \
+            stderr; with --json the JSON lines go to stderr too (in place of the summary line). A file named \
+            - is ./-.
+
             With --golden DIR nothing is written (except difference images with --diff-out): each image is \
             compared with DIR/<template> (the default template {name}-{index}.png) and one verdict line per \
             image is printed, as by `framegrab compare`. Exit status: 0 every image matches, 1 a request \
@@ -85,7 +90,7 @@ struct Grab: AsyncParsableCommand {
         Output path template. Tokens: {name} input file name without extension, {index} request position \
         from 1 (zero-padded), {ms} requested time in milliseconds, {time} requested time as HH-MM-SS.mmm, \
         {dir} the input's folder relative to the folder argument it was found under. A value ending in / is \
-        a folder for the default name.
+        a folder for the default name. - writes the one image to stdout.
         """, valueName: "template"))
     var output: String = OutputTemplate.defaultFileName
 
@@ -146,6 +151,7 @@ struct Grab: AsyncParsableCommand {
         if golden != nil && skipExisting {
             throw ValidationError("--skip-existing cannot be used with --golden (the golden files exist).")
         }
+        if writesToStandardOutput { try validateStandardOutput() }
         if golden != nil && output.hasPrefix("/") {
             throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
         }
@@ -153,6 +159,29 @@ struct Grab: AsyncParsableCommand {
             _ = try OutputTemplate(output)
         } catch {
             throw ValidationError("\(error)")
+        }
+    }
+
+    /// `-o -`: the image goes to stdout.
+    var writesToStandardOutput: Bool { output == Grab.standardOutputPath }
+
+    static let standardOutputPath = "-"
+
+    /// `-o -` writes exactly one image to stdout: one input file and one time, nothing that writes elsewhere
+    /// or looks for files. (`--every` and `--times-file` are counted once the times are known.)
+    private func validateStandardOutput() throws {
+        let why = "-o - writes one image to standard output"
+        if golden != nil { throw ValidationError("\(why); --golden compares images instead of writing them, so it cannot be used with -o -.") }
+        if skipExisting { throw ValidationError("\(why); --skip-existing looks for image files, which -o - does not write.") }
+        if inputs.count != 1 { throw ValidationError("\(why), so it takes one input file, not \(inputs.count).") }
+        var info = stat()
+        if stat(inputs[0], &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw ValidationError("\(why); \(inputs[0]) is a folder, which can hold many videos. Name one file, or write to a folder with -o DIR/.")
+        }
+        let requests = times.reduce(0) { $0 + $1.count } + (count ?? 0)
+        if requests > 1 { throw ValidationError("\(why), but \(requests) times are asked for; ask for one, or write files with -o DIR/.") }
+        if isatty(STDOUT_FILENO) == 1 {
+            throw ValidationError("\(why), which is a terminal here; pipe it to a program (| display) or redirect it (> still.png).")
         }
     }
 
@@ -185,7 +214,8 @@ struct Grab: AsyncParsableCommand {
             quiet: quiet,
             metadata: metadata,
             golden: goldenCheck,
-            limits: limits.assetLimits)
+            limits: limits.assetLimits,
+            toStandardOutput: writesToStandardOutput)
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }
@@ -248,4 +278,6 @@ struct GrabSettings: Sendable {
     var golden: GoldenCheck? = nil
     /// Frame size and time bounds for each input.
     let limits: AssetLimits
+    /// `-o -`: the one image goes to stdout, and the lines that would go there (`--json`) go to stderr.
+    var toStandardOutput = false
 }

@@ -68,6 +68,15 @@ import Testing
         }
     }
 
+    /// The help says what `-o -` does.
+    @Test func helpExplainsStandardOutput() throws {
+        try Scratch.with { scratch in
+            let result = try scratch.run(["--help"])
+            let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(text.contains("-o - writes the PNG itself to stdout"), "\(result.stdout)")
+        }
+    }
+
     @Test func versionPrintsAVersion() throws {
         try Scratch.with { scratch in
             let result = try scratch.run(["--version"])

@@ -95,6 +95,8 @@ struct CommandResult: Sendable, CustomStringConvertible {
     let killedBy: Int32?
     /// stdout without the final `{"summary":…}` line of JSON mode (see `jsonSummary`).
     let stdout: String
+    /// stdout's bytes exactly as written (for `-o -`, a PNG).
+    var stdoutData = Data()
     /// stderr without the final summary line (see `summaryLine`).
     let stderr: String
     /// The last line of stderr when it is the summary (`framegrab: 3 written, 0 failed, …`).
@@ -233,7 +235,8 @@ final class RunningCommand: @unchecked Sendable {
         }
         let killedBy: Int32? = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
         let status = killedBy.map { 128 + $0 } ?? process.terminationStatus
-        let (rawStdout, rawStderr) = lock.withLock { (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)) }
+        let (outData, rawStderr) = lock.withLock { (out, String(decoding: err, as: UTF8.self)) }
+        let rawStdout = String(decoding: outData, as: UTF8.self)
         // The summaries close a run: each appears at most once, as the very last line of its stream.
         let (stdout, jsonSummary) = RunningCommand.splitLastLine(rawStdout) { $0.hasPrefix("{\"summary\":") }
         let (stderr, summaryLine) = RunningCommand.splitLastLine(rawStderr) {
@@ -242,7 +245,7 @@ final class RunningCommand: @unchecked Sendable {
         if CommandResult.lines(stdout).contains(where: { $0.hasPrefix("{\"summary\":") }) || stderr.range(of: #"(^|\n)framegrab: \d+ written, "#, options: .regularExpression) != nil {
             Issue.record("a summary line that is not the last line of its stream\n\(rawStdout)\n\(rawStderr)", sourceLocation: sourceLocation)
         }
-        return CommandResult(arguments: arguments, status: status, killedBy: killedBy, stdout: stdout, stderr: stderr,
+        return CommandResult(arguments: arguments, status: status, killedBy: killedBy, stdout: stdout, stdoutData: outData, stderr: stderr,
                              summaryLine: summaryLine, jsonSummary: jsonSummary, timedOut: timedOut, duration: duration)
     }
 
