@@ -26,6 +26,11 @@ struct Grab: AsyncParsableCommand {
             stderr; with --json the JSON lines go to stderr too (in place of the summary line). A file named \
             - is ./-.
 
+            Files with several video streams (motion photos, multi-angle recordings, thumbnail streams): \
+            framegrab takes a moving stream over one-frame stills, else FFmpeg's own choice; `framegrab probe` \
+            says which and why. --stream N takes the stream of index N instead; an index that is not a video \
+            stream FFmpeg can decode fails the input with the code invalidStream.
+
             With --golden DIR nothing is written (except difference images with --diff-out): each image is \
             compared with DIR/<template> (the default template {name}-{index}.png) and one verdict line per \
             image is printed, as by `framegrab compare`. Exit status: 0 every image matches, 1 a request \
@@ -94,6 +99,9 @@ struct Grab: AsyncParsableCommand {
         """, valueName: "template"))
     var output: String = OutputTemplate.defaultFileName
 
+    @Option(help: ArgumentHelp("Take images from the video stream of this index (as probe lists it) instead of the one framegrab chooses; an index that is not a decodable video stream fails the input (invalidStream).", valueName: "n"))
+    var stream: Int?
+
     @Flag(help: "Print one JSON object per result instead of plain lines.")
     var json = false
 
@@ -151,6 +159,7 @@ struct Grab: AsyncParsableCommand {
         if golden != nil && skipExisting {
             throw ValidationError("--skip-existing cannot be used with --golden (the golden files exist).")
         }
+        if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
         if writesToStandardOutput { try validateStandardOutput() }
         if golden != nil && output.hasPrefix("/") {
             throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
@@ -215,6 +224,7 @@ struct Grab: AsyncParsableCommand {
             metadata: metadata,
             golden: goldenCheck,
             limits: limits.assetLimits,
+            videoStream: stream,
             toStandardOutput: writesToStandardOutput)
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
@@ -278,6 +288,8 @@ struct GrabSettings: Sendable {
     var golden: GoldenCheck? = nil
     /// Frame size and time bounds for each input.
     let limits: AssetLimits
+    /// `--stream`: the index of the video stream images come from, instead of the one the asset chooses.
+    var videoStream: Int? = nil
     /// `-o -`: the one image goes to stdout, and the lines that would go there (`--json`) go to stderr.
     var toStandardOutput = false
 }

@@ -89,10 +89,10 @@ struct GrabRun: Sendable {
         let needsDuration = templateNeedsDuration || selection.every != nil || selection.count != nil
         // Files found in folders are opened now, so that what is not video (recognised by its contents,
         // not its name) is set aside before output paths are compared.
-        let limits = settings.limits
+        let limits = settings.limits, videoStream = settings.videoStream
         let probes = await GrabRun.concurrentMap(inputs, limit: settings.jobs) { input -> Probe in
             guard needsDuration || !input.isExplicit else { return .notOpened }
-            return GrabRun.probe(input, limits: limits)
+            return GrabRun.probe(input, limits: limits, videoStream: videoStream)
         }
         var jobs: [Job] = []
         var owners: [String: (input: String, index: Int, specification: TimeSpecification)] = [:]
@@ -154,9 +154,9 @@ struct GrabRun: Sendable {
 
     /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that
     /// FFmpeg cannot read, that has no video stream, or that is a still image, is not a video.
-    private static func probe(_ input: InputDiscovery.Input, limits: AssetLimits) -> Probe {
+    private static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?) -> Probe {
         do {
-            let asset = try MediaAsset(path: input.path, limits: limits)
+            let asset = try MediaAsset(path: input.path, limits: limits, videoStream: videoStream)
             if !input.isExplicit && isStillImage(asset) {
                 return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
             }
@@ -222,7 +222,7 @@ struct GrabRun: Sendable {
         }
         let asset: MediaAsset
         do {
-            asset = try MediaAsset(path: job.input, limits: settings.limits)
+            asset = try MediaAsset(path: job.input, limits: settings.limits, videoStream: settings.videoStream)
             try asset.requireDecoder()
         } catch {
             report(input: job.input, error: error, requests: job.requests.count)
