@@ -18,6 +18,10 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidData
         /// The file has no video stream (audio only, or cover art only).
         case noVideoStream
+        /// The video stream asked for (`MediaAsset(path:limits:videoStream:)`) is not a video stream this FFmpeg
+        /// can decode: there is no stream of that index, or it is audio, subtitles, data, cover art, or a codec
+        /// without a decoder.
+        case invalidStream
         /// FFmpeg has no decoder for the video codec.
         case unsupportedCodec
         /// Decoding failed before the requested frame could be produced.

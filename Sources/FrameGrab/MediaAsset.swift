@@ -20,6 +20,8 @@ public final class MediaAsset: Sendable {
     public let startTime: MediaTime
     /// The video stream that images come from.
     public let videoTrack: VideoTrack
+    /// Why `videoTrack` is that stream: named when the asset was opened, or chosen (see `VideoStreamSelection`).
+    public let videoStreamSelection: VideoStreamSelection
     /// Every stream in the file, in container order.
     public let streams: [StreamInfo]
     /// The bounds this file is worked on within.
@@ -31,14 +33,28 @@ public final class MediaAsset: Sendable {
     /// so that a file is probed once in the common case.
     private let spareDemuxer: Mutex<DemuxerBox?>
 
-    public convenience init(url: URL, limits: AssetLimits = .default) throws(FrameGrabError) {
-        try self.init(path: url.path, limits: limits)
+    /// Opens the file at `url` and reads its header, as `init(path:limits:videoStream:)`.
+    public convenience init(url: URL, limits: AssetLimits = .default, videoStream: Int? = nil) throws(FrameGrabError) {
+        try self.init(path: url.path, limits: limits, videoStream: videoStream)
     }
 
     /// Opens the file and reads its header. Throws a `FrameGrabError` whose code says what is wrong with
     /// the input: `notFound`, `permissionDenied`, `isDirectory`, `emptyFile`, `invalidData`,
-    /// `noVideoStream`, `tooLarge`, `timedOut` or `readFailed`.
-    public init(path: String, limits: AssetLimits = .default) throws(FrameGrabError) {
+    /// `noVideoStream`, `invalidStream`, `tooLarge`, `timedOut` or `readFailed`.
+    ///
+    /// - Parameters:
+    ///   - limits: the bounds the file is worked on within.
+    ///   - videoStream: the index of the video stream images come from: its position in the container, as
+    ///     `streams` lists it (and `framegrab probe` prints it). It must be a video stream this FFmpeg can
+    ///     decode, not an attached picture, else the error is `invalidStream`. Nil (the default) lets the
+    ///     asset choose, as `VideoStreamSelection` describes: a moving stream over one-frame stills, else
+    ///     FFmpeg's own choice.
+    ///
+    /// ```swift
+    /// let clip = try MediaAsset(path: "motion-photo.mp4")                   // the moving stream
+    /// let still = try MediaAsset(path: "motion-photo.mp4", videoStream: 1)  // the full-size still
+    /// ```
+    public init(path: String, limits: AssetLimits = .default, videoStream: Int? = nil) throws(FrameGrabError) {
         FFmpegLog.applyDefault()
         self.path = path
         self.url = URL(fileURLWithPath: path)
@@ -48,23 +64,11 @@ public final class MediaAsset: Sendable {
         let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, limits: limits)
         formatName = format.formatName
 
-        var streams: [StreamInfo] = []
-        var candidates: [Int] = []
-        for index in 0..<format.streamCount {
-            let stream = format.stream(index)
-            let info = StreamInfo(stream: stream, index: index)
-            streams.append(info)
-            if info.mediaType == .video && stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0 {
-                candidates.append(index)
-            }
-        }
+        let streams = (0..<format.streamCount).map { StreamInfo(stream: format.stream($0), index: $0) }
         self.streams = streams
-        guard let chosen = MediaAsset.defaultVideoStream(candidates, format: format) else {
-            let kinds = streams.map { $0.isAttachedPicture ? "cover art" : $0.mediaType.rawValue }
-            let what = kinds.isEmpty ? "no streams at all"
-                : kinds.count == 1 ? "one \(kinds[0]) stream" : "\(kinds.count) streams: " + kinds.joined(separator: ", ")
-            throw FrameGrabError(.noVideoStream, "\(path): no video stream (the file has \(what))", path: path)
-        }
+        let choice = try VideoStreamSelection.choose(requested: videoStream, streams: streams, format: format, path: path)
+        let chosen = choice.index
+        videoStreamSelection = choice.selection
         let stream = format.stream(chosen)
         let track = VideoTrack(format: format, index: chosen)
         guard track.encodedSize.width > 0, track.encodedSize.height > 0 else {
@@ -127,19 +131,6 @@ public final class MediaAsset: Sendable {
         // Probing stops early, without an error, when interrupted.
         if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
         return format
-    }
-
-    /// The stream FFmpeg itself would choose, skipping cover art: the default one, else the largest picture.
-    private static func defaultVideoStream(_ candidates: [Int], format: FormatContext) -> Int? {
-        candidates.max { a, b in
-            let sa = format.stream(a).pointee, sb = format.stream(b).pointee
-            let da = sa.disposition & AV_DISPOSITION_DEFAULT != 0, db = sb.disposition & AV_DISPOSITION_DEFAULT != 0
-            if da != db { return !da }
-            let pa = Int(sa.codecpar.pointee.width) * Int(sa.codecpar.pointee.height)
-            let pb = Int(sb.codecpar.pointee.width) * Int(sb.codecpar.pointee.height)
-            if pa != pb { return pa < pb }
-            return a > b
-        }
     }
 }
 

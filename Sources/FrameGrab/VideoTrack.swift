@@ -91,6 +91,14 @@ public struct StreamInfo: Sendable {
     public let channelCount: Int
     /// The stream's `language` tag (`eng`), if any.
     public let language: String?
+    /// Whether this FFmpeg build has a decoder for the stream's codec.
+    public let isDecodable: Bool
+    /// Number of frames (or packets, for other kinds) as the container states it, or nil when it does not say.
+    public let frameCount: Int?
+    /// True for a video stream that holds a single picture (a motion photo's still, a thumbnail) as the
+    /// container describes it: one frame, or a duration of at most one frame when it does not count
+    /// frames. Attached pictures (`isAttachedPicture`) are not counted here.
+    public let isOneFrameStill: Bool
 
     init(stream: UnsafeMutablePointer<AVStream>, index: Int) {
         let parameters = stream.pointee.codecpar.pointee
@@ -109,5 +117,8 @@ public struct StreamInfo: Sendable {
         sampleRate = mediaType == .audio ? Int(parameters.sample_rate) : 0
         channelCount = mediaType == .audio ? Int(parameters.ch_layout.nb_channels) : 0
         language = av_dict_get(stream.pointee.metadata, "language", nil, 0).map { String(cString: $0.pointee.value) }
+        isDecodable = stream.pointee.hasDecoder
+        frameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
+        isOneFrameStill = mediaType == .video && !isAttachedPicture && stream.pointee.isOneFrameStill
     }
 }

@@ -21,6 +21,16 @@ struct Grab: AsyncParsableCommand {
             {"summary":...} object. Exit status: 0 all images written, 1 some request or input failed, \
             64 usage error, 130 interrupted.
 
+            -o - writes the PNG itself to stdout, and nothing else goes there: one input file (not a folder) \
+            and exactly one time (framegrab movie.mp4 -t 5 -o - | display). Messages and the summary stay on \
+            stderr; with --json the JSON lines go to stderr too (in place of the summary line). A file named \
+            - is ./-.
+
+            Files with several video streams (motion photos, multi-angle recordings, thumbnail streams): \
+            framegrab takes a moving stream over one-frame stills, else FFmpeg's own choice; `framegrab probe` \
+            says which and why. --stream N takes the stream of index N instead; an index that is not a video \
+            stream FFmpeg can decode fails the input with the code invalidStream.
+
             With --golden DIR nothing is written (except difference images with --diff-out): each image is \
             compared with DIR/<template> (the default template {name}-{index}.png) and one verdict line per \
             image is printed, as by `framegrab compare`. Exit status: 0 every image matches, 1 a request \
@@ -39,7 +49,7 @@ struct Grab: AsyncParsableCommand {
             transform: { try TimeSpecification.parseList($0) })
     var times: [[TimeSpecification]] = []
 
-    @Option(name: .customLong("times-file"), help: ArgumentHelp("Read times from a file, one per line (# starts a comment); - reads stdin.", valueName: "file"))
+    @Option(name: .customLong("times-file"), help: ArgumentHelp("Read times from a file, one per line (# starts a comment): any readable file, a pipe or <(...) too; - reads stdin.", valueName: "file"))
     var timesFile: String?
 
     @Option(help: ArgumentHelp("A time every DURATION from 0 up to the end (10, 2.5s, 500ms, 01:00).", valueName: "duration"),
@@ -85,9 +95,12 @@ struct Grab: AsyncParsableCommand {
         Output path template. Tokens: {name} input file name without extension, {index} request position \
         from 1 (zero-padded), {ms} requested time in milliseconds, {time} requested time as HH-MM-SS.mmm, \
         {dir} the input's folder relative to the folder argument it was found under. A value ending in / is \
-        a folder for the default name.
+        a folder for the default name. - writes the one image to stdout.
         """, valueName: "template"))
     var output: String = OutputTemplate.defaultFileName
+
+    @Option(help: ArgumentHelp("Take images from the video stream of this index (as probe lists it) instead of the one framegrab chooses; an index that is not a decodable video stream fails the input (invalidStream).", valueName: "n"))
+    var stream: Int?
 
     @Flag(help: "Print one JSON object per result instead of plain lines.")
     var json = false
@@ -146,6 +159,8 @@ struct Grab: AsyncParsableCommand {
         if golden != nil && skipExisting {
             throw ValidationError("--skip-existing cannot be used with --golden (the golden files exist).")
         }
+        if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
+        if writesToStandardOutput { try validateStandardOutput() }
         if golden != nil && output.hasPrefix("/") {
             throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
         }
@@ -153,6 +168,29 @@ struct Grab: AsyncParsableCommand {
             _ = try OutputTemplate(output)
         } catch {
             throw ValidationError("\(error)")
+        }
+    }
+
+    /// `-o -`: the image goes to stdout.
+    var writesToStandardOutput: Bool { output == Grab.standardOutputPath }
+
+    static let standardOutputPath = "-"
+
+    /// `-o -` writes exactly one image to stdout: one input file and one time, nothing that writes elsewhere
+    /// or looks for files. (`--every` and `--times-file` are counted once the times are known.)
+    private func validateStandardOutput() throws {
+        let why = "-o - writes one image to standard output"
+        if golden != nil { throw ValidationError("\(why); --golden compares images instead of writing them, so it cannot be used with -o -.") }
+        if skipExisting { throw ValidationError("\(why); --skip-existing looks for image files, which -o - does not write.") }
+        if inputs.count != 1 { throw ValidationError("\(why), so it takes one input file, not \(inputs.count).") }
+        var info = stat()
+        if stat(inputs[0], &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw ValidationError("\(why); \(inputs[0]) is a folder, which can hold many videos. Name one file, or write to a folder with -o DIR/.")
+        }
+        let requests = times.reduce(0) { $0 + $1.count } + (count ?? 0)
+        if requests > 1 { throw ValidationError("\(why), but \(requests) times are asked for; ask for one, or write files with -o DIR/.") }
+        if isatty(STDOUT_FILENO) == 1 {
+            throw ValidationError("\(why), which is a terminal here; pipe it to a program (| display) or redirect it (> still.png).")
         }
     }
 
@@ -185,7 +223,9 @@ struct Grab: AsyncParsableCommand {
             quiet: quiet,
             metadata: metadata,
             golden: goldenCheck,
-            limits: limits.assetLimits)
+            limits: limits.assetLimits,
+            videoStream: stream,
+            toStandardOutput: writesToStandardOutput)
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }
@@ -193,19 +233,31 @@ struct Grab: AsyncParsableCommand {
     /// The times listed in a file (`-`: standard input); a usage error names the file and line.
     static func readTimesFile(_ path: String) throws -> [TimeSpecification] {
         let name = path == "-" ? "<stdin>" : path
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("Cannot read the times file \(path).")
-            }
-            data = contents
-        }
+        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try readToEnd(path)
         do {
             return try TimeSelection.parseTimesFile(String(decoding: data, as: UTF8.self), name: name)
         } catch {
             throw ValidationError("\(error)")
+        }
+    }
+
+    /// Everything a file holds, whatever kind it is: a regular file, a named pipe, the `/dev/fd/N` of a
+    /// process substitution `<(…)`, a device. (Inputs are refused unless regular; a list of times is not.)
+    static func readToEnd(_ path: String) throws -> Data {
+        func failure() -> ValidationError {
+            ValidationError("Cannot read the times file \(path): \(String(cString: strerror(errno))).")
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure() }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { throw failure() }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[0..<count])
         }
     }
 }
@@ -236,4 +288,8 @@ struct GrabSettings: Sendable {
     var golden: GoldenCheck? = nil
     /// Frame size and time bounds for each input.
     let limits: AssetLimits
+    /// `--stream`: the index of the video stream images come from, instead of the one the asset chooses.
+    var videoStream: Int? = nil
+    /// `-o -`: the one image goes to stdout, and the lines that would go there (`--json`) go to stderr.
+    var toStandardOutput = false
 }

@@ -94,9 +94,9 @@ extension GrabRun {
                                       generated: generated, pathKey: "golden", path: request.path)
             ComparisonReport.add(shown, to: &line, updated: false, allowed: false)
             if let diffPath { line.add("diff", diffPath) }
-            output.standardOutput(line.text)
+            output.result(line.text)
         } else {
-            output.standardOutput(ComparisonReport.line(shown, path: request.path, updated: false, allowed: false, diff: diffPath))
+            output.result(ComparisonReport.line(shown, path: request.path, updated: false, allowed: false, diff: diffPath))
         }
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// the inputs (several at once), streaming a line per result.
 struct GrabRun: Sendable {
     let settings: GrabSettings
-    let output = Output()
+    let output: Output
     let tally = Tally()
     let counts = RunCounts()
 
@@ -23,6 +23,11 @@ struct GrabRun: Sendable {
         /// The input's duration, when planning had to open it.
         var duration: MediaTime?
         var requests: [Request]
+    }
+
+    init(settings: GrabSettings) {
+        self.settings = settings
+        output = Output(resultsToStandardError: settings.toStandardOutput)
     }
 
     /// Runs everything and returns the exit status.
@@ -53,8 +58,9 @@ struct GrabRun: Sendable {
         interrupt.onSignal { worker.cancel() }
         await worker.value
         progress?.stop()
+        // With -o - and --json, stderr carries the JSON lines: the {"summary"} object stands for the summary line.
         Summary.report(counts.snapshot, files: jobs.count, elapsed: ProgressBar.seconds(ContinuousClock.now - started),
-                       json: settings.json, quiet: settings.quiet, output: output)
+                       json: settings.json, quiet: settings.quiet || (settings.json && settings.toStandardOutput), output: output)
         if let signal = interrupt.received { return 128 + signal }
         return settings.golden?.exitStatus(failures: tally.failures) ?? (tally.failures > 0 ? 1 : 0)
     }
@@ -83,10 +89,10 @@ struct GrabRun: Sendable {
         let needsDuration = templateNeedsDuration || selection.every != nil || selection.count != nil
         // Files found in folders are opened now, so that what is not video (recognised by its contents,
         // not its name) is set aside before output paths are compared.
-        let limits = settings.limits
+        let limits = settings.limits, videoStream = settings.videoStream
         let probes = await GrabRun.concurrentMap(inputs, limit: settings.jobs) { input -> Probe in
             guard needsDuration || !input.isExplicit else { return .notOpened }
-            return GrabRun.probe(input, limits: limits)
+            return GrabRun.probe(input, limits: limits, videoStream: videoStream)
         }
         var jobs: [Job] = []
         var owners: [String: (input: String, index: Int, specification: TimeSpecification)] = [:]
@@ -120,6 +126,15 @@ struct GrabRun: Sendable {
                                                    requestedTime: specification.resolve(duration: duration),
                                                    directory: input.directory)
                 let path = settings.template.path(for: values)
+                if settings.toStandardOutput {
+                    // Checked before: one input. Only --every and --times-file can ask for more than one time.
+                    if count > 1 {
+                        output.standardError("framegrab: refusing to run: -o - writes one image to standard output, but \(input.path) gets \(count) times; ask for one, or write files with -o DIR/")
+                        return nil
+                    }
+                    job.requests.append(Request(index: index, specification: specification, path: path))
+                    continue
+                }
                 let key = GrabRun.canonicalPath(path)
                 if inputFiles.contains(key) {
                     output.standardError("framegrab: refusing to run: \(input.path) request \(index) (\(specification)) would overwrite the input \(path)")
@@ -139,9 +154,9 @@ struct GrabRun: Sendable {
 
     /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that
     /// FFmpeg cannot read, that has no video stream, or that is a still image, is not a video.
-    private static func probe(_ input: InputDiscovery.Input, limits: AssetLimits) -> Probe {
+    private static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?) -> Probe {
         do {
-            let asset = try MediaAsset(path: input.path, limits: limits)
+            let asset = try MediaAsset(path: input.path, limits: limits, videoStream: videoStream)
             if !input.isExplicit && isStillImage(asset) {
                 return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
             }
@@ -207,7 +222,7 @@ struct GrabRun: Sendable {
         }
         let asset: MediaAsset
         do {
-            asset = try MediaAsset(path: job.input, limits: settings.limits)
+            asset = try MediaAsset(path: job.input, limits: settings.limits, videoStream: settings.videoStream)
             try asset.requireDecoder()
         } catch {
             report(input: job.input, error: error, requests: job.requests.count)
@@ -277,25 +292,32 @@ struct GrabRun: Sendable {
 
     private func write(_ generated: GeneratedImage, encoded: Task<[UInt8], any Error>, for request: Request,
                        of input: String, requestedTime: MediaTime) async {
+        var failure: String?
         do {
             let bytes = try await encoded.value
-            let folder = URL(fileURLWithPath: request.path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try AtomicFile.write(bytes, to: request.path)
+            if settings.toStandardOutput {
+                failure = output.standardOutputBytes(bytes).map { "cannot write to standard output: " + String(cString: strerror($0)) }
+            } else {
+                let folder = URL(fileURLWithPath: request.path).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try AtomicFile.write(bytes, to: request.path)
+            }
         } catch {
             let reason = (error as? AtomicFile.WriteError)?.reason ?? (error as NSError).localizedDescription
+            failure = settings.toStandardOutput ? "cannot write to standard output: \(reason)" : "cannot write \(request.path): \(reason)"
+        }
+        if let failure {
             report(input: input, request: request, requestedTime: requestedTime,
-                   error: FrameGrabError(.writeFailed, "\(input) at \(requestedTime): cannot write \(request.path): \(reason)",
-                                         path: input, requestedTime: requestedTime))
+                   error: FrameGrabError(.writeFailed, "\(input) at \(requestedTime): \(failure)", path: input, requestedTime: requestedTime))
             return
         }
         tally.succeeded()
         counts.update { $0.written += 1; $0.requestsDone += 1 }
         if settings.json {
-            output.standardOutput(JSONLine.image(input: input, index: request.index, requested: requestedTime,
-                                                 generated: generated, pathKey: "path", path: request.path).text)
-        } else {
-            output.standardOutput(request.path)
+            output.result(JSONLine.image(input: input, index: request.index, requested: requestedTime,
+                                         generated: generated, pathKey: "path", path: request.path).text)
+        } else if !settings.toStandardOutput {
+            output.result(request.path)
         }
     }
 
@@ -311,7 +333,7 @@ struct GrabRun: Sendable {
             if requestedTime.isNumeric { line.addRaw("requested", requestedTime.decimalSeconds) } else { line.addRaw("requested", "null") }
             line.add("error", error.message)
             line.add("code", error.code.rawValue)
-            output.standardOutput(line.text)
+            output.result(line.text)
         } else {
             output.standardError("framegrab: \(error.message)")
         }
@@ -322,7 +344,7 @@ struct GrabRun: Sendable {
         tally.failed()
         counts.update { $0.failed += max(1, requests); $0.requestsDone += requests }
         if settings.json {
-            output.standardOutput(JSONLine.inputError(input, error).text)
+            output.result(JSONLine.inputError(input, error).text)
         } else {
             output.standardError("framegrab: \(error.message)")
         }
@@ -340,7 +362,7 @@ extension GrabRun {
         if requestedTime.isNumeric { line.addRaw("requested", requestedTime.decimalSeconds) } else { line.addRaw("requested", "null") }
         line.add("path", request.path)
         line.add("skipped", true)
-        output.standardOutput(line.text)
+        output.result(line.text)
     }
 
     /// A file found in a folder that is not a video: said once, and not a failure of the run.
@@ -353,7 +375,7 @@ extension GrabRun {
             line.add("input", input)
             line.add("error", message)
             line.add("code", "notVideo")
-            output.standardOutput(line.text)
+            output.result(line.text)
         } else {
             output.standardError("framegrab: \(message)")
         }

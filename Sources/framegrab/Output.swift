@@ -10,9 +10,23 @@ import Synchronization
 final class Output: Sendable {
     /// What the status line on stderr shows, recomputed at each drawing; nil when there is none.
     private let lock = Mutex<(@Sendable () -> String)?>(nil)
+    /// Where result lines go: stdout, or stderr when stdout carries an image (`-o -`).
+    private let resultDescriptor: Int32
+
+    /// `resultsToStandardError`: stdout is kept for an image, and result lines go to stderr.
+    init(resultsToStandardError: Bool = false) {
+        resultDescriptor = resultsToStandardError ? STDERR_FILENO : STDOUT_FILENO
+    }
 
     func standardOutput(_ line: String) { write(line, to: STDOUT_FILENO) }
     func standardError(_ line: String) { write(line, to: STDERR_FILENO) }
+    /// A result line (an image's path, a JSON object): on stdout unless it carries an image.
+    func result(_ line: String) { write(line, to: resultDescriptor) }
+
+    /// Writes bytes as they are to stdout (`-o -`: the PNG). Returns the errno of a failed write, or nil.
+    func standardOutputBytes(_ bytes: [UInt8]) -> Int32? {
+        lock.withLock { _ in AtomicFile.writeAll(bytes, to: STDOUT_FILENO) }
+    }
 
     /// Shows a status line at the bottom of stderr, drawn from `text` now and at every later redraw.
     func showStatus(_ text: @escaping @Sendable () -> String) {

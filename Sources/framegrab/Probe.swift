@@ -6,11 +6,13 @@ import FrameGrab
 struct Probe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Describe each input: container, duration, the video stream images come from, other streams.",
-        usage: "framegrab probe <input> ... [--json] [--keyframes]",
+        usage: "framegrab probe <input> ... [--json] [--keyframes] [--stream <n>]",
         discussion: """
             Times are seconds on framegrab's timeline (time 0 is the start of the file). With --keyframes, \
-            the keyframe times are read from the packets (nothing is decoded). Exit status: 0 every input \
-            described, 1 some input could not be read.
+            the keyframe times are read from the packets (nothing is decoded). The video stream images come \
+            from is said with why it was chosen: a moving stream over one-frame stills, else FFmpeg's own \
+            choice, or --stream. Exit status: 0 every input described, 1 some input could not be read \
+            (or --stream names no decodable video stream in it: code invalidStream).
             """
     )
 
@@ -23,8 +25,15 @@ struct Probe: AsyncParsableCommand {
     @Flag(help: "Also list the times of the video's keyframes (reads every packet).")
     var keyframes = false
 
+    @Option(help: ArgumentHelp("Describe the video stream of this index (as probe lists it) as the one images come from.", valueName: "n"))
+    var stream: Int?
+
     @Flag(help: "Show FFmpeg's own log messages.")
     var verbose = false
+
+    func validate() throws {
+        if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
+    }
 
     func run() async throws {
         FFmpegLog.setVerbose(verbose)
@@ -32,7 +41,7 @@ struct Probe: AsyncParsableCommand {
         var failed = false
         for input in inputs {
             do {
-                let asset = try MediaAsset(path: input)
+                let asset = try MediaAsset(path: input, videoStream: stream)
                 let keyframeTimes = keyframes ? try asset.keyframeTimes() : nil
                 output.standardOutput(json ? Probe.jsonLine(asset, keyframes: keyframeTimes)
                                            : Probe.text(asset, keyframes: keyframeTimes))
@@ -56,6 +65,7 @@ struct Probe: AsyncParsableCommand {
         let track = asset.videoTrack
         var video = JSONLine()
         video.add("index", track.streamIndex)
+        video.add("chosenBecause", asset.videoStreamSelection.rawValue)
         video.add("codec", track.codecName)
         video.add("decodable", track.isDecodable)
         video.add("width", track.encodedSize.width)
@@ -85,6 +95,9 @@ struct Probe: AsyncParsableCommand {
             if stream.mediaType == .video {
                 line.add("width", stream.size.width)
                 line.add("height", stream.size.height)
+                line.add("decodable", stream.isDecodable)
+                line.addOptional("frameCount", stream.frameCount)
+                line.add("oneFrameStill", stream.isOneFrameStill)
             }
             if stream.mediaType == .audio {
                 line.add("sampleRate", stream.sampleRate)
@@ -111,17 +124,23 @@ struct Probe: AsyncParsableCommand {
             "  container: \(asset.formatName)",
             "  duration: \(asset.duration.isNumeric ? asset.duration.decimalSeconds + " s" : "unknown")",
             "  start time: \(asset.startTime.decimalSeconds) s",
-            "  video stream \(track.streamIndex): \(track.codecName)\(track.isDecodable ? "" : " (no decoder)")",
+            "  video stream \(track.streamIndex): \(track.codecName)\(track.isDecodable ? "" : " (no decoder)") (chosen: \(chosenBecause(asset)))",
             "    size: \(track.encodedSize), display size: \(track.displaySize)",
             "    rotation: \(track.orientation.rotation)\(track.orientation.mirrored ? " mirrored" : ""), sample aspect ratio: \(ratio(track.sampleAspectRatio))",
             "    frame rate: " + (track.frameRate.map { "\($0.numerator)/\($0.denominator) (\(String(format: "%.3f", Double($0.numerator) / Double($0.denominator))) fps)" } ?? "unknown")
-                + (track.frameCount.map { ", \($0) frames" } ?? ""),
+                + (track.frameCount.map { $0 == 1 ? ", 1 frame" : ", \($0) frames" } ?? ""),
             "    pixel format: \(track.pixelFormatName ?? "unknown")",
             "    colour: range \(track.colorRange ?? "unspecified"), primaries \(track.colorPrimaries ?? "unspecified"), transfer \(track.colorTransfer ?? "unspecified"), matrix \(track.colorSpace ?? "unspecified")",
         ]
         for stream in asset.streams where stream.index != track.streamIndex {
             var text = "  stream \(stream.index): \(stream.isAttachedPicture ? "cover art" : stream.mediaType.rawValue) \(stream.codecName)"
-            if stream.mediaType == .video { text += " \(stream.size)" }
+            if stream.mediaType == .video {
+                text += " \(stream.size)"
+                if !stream.isAttachedPicture {
+                    if !stream.isDecodable { text += " (no decoder)" }
+                    if stream.isOneFrameStill { text += ", a one-frame still" } else if let count = stream.frameCount { text += ", \(count) frames" }
+                }
+            }
             if stream.mediaType == .audio { text += ", \(stream.sampleRate) Hz, \(stream.channelCount) channels" }
             if let language = stream.language { text += " [\(language)]" }
             lines.append(text)
@@ -130,6 +149,23 @@ struct Probe: AsyncParsableCommand {
             lines.append("  keyframes (\(keyframes.count)): " + keyframes.map(seconds).joined(separator: " "))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Why the video stream is the one images come from, in words (the text output's "chosen: …").
+    static func chosenBecause(_ asset: MediaAsset) -> String {
+        let others = asset.streams.filter { $0.mediaType == .video && !$0.isAttachedPicture && $0.index != asset.videoTrack.streamIndex }
+        switch asset.videoStreamSelection {
+        case .requested: return "--stream \(asset.videoTrack.streamIndex)"
+        case .onlyVideoStream: return "the only video stream"
+        case .onlyDecodable: return "the only video stream FFmpeg can decode"
+        case .ffmpegDefault: return "FFmpeg's choice among \(others.count + 1) video streams"
+        case .movingOverStill:
+            let stills = others.filter(\.isOneFrameStill).map { String($0.index) }
+            guard let last = stills.last else { return "the moving stream" }
+            let these = stills.count == 1 ? "stream \(last) is a one-frame still"
+                : "streams " + stills.dropLast().joined(separator: ", ") + " and \(last) are one-frame stills"
+            return "the moving stream; \(these)"
+        }
     }
 }
 

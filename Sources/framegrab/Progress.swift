@@ -89,8 +89,8 @@ final class ProgressBar: Sendable {
     }
 }
 
-/// The last words of a run: one line on stderr (unless `--quiet`), and a `{"summary":…}` object on stdout
-/// in JSON mode.
+/// The last words of a run: one line on stderr (unless `--quiet`), and a `{"summary":…}` object among the
+/// results (stdout, or stderr with `-o -`) in JSON mode.
 enum Summary {
     static func report(_ counts: RunCounts.Snapshot, files: Int, elapsed: Double, json: Bool, quiet: Bool, output: Output) {
         if json {
@@ -103,7 +103,7 @@ enum Summary {
             inner.addRaw("seconds", String(format: "%.3f", elapsed))
             var line = JSONLine()
             line.addRaw("summary", inner.text)
-            output.standardOutput(line.text)
+            output.result(line.text)
         }
         if !quiet {
             var text = "framegrab: \(counts.written) written, \(counts.failed) failed, \(counts.skipped) skipped"

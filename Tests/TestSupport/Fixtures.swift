@@ -100,3 +100,36 @@ public func frameNumber(in image: FrameImage, orientation: Orientation = .identi
     }
     return number
 }
+
+// MARK: Files with several video streams
+
+extension Fixtures {
+    /// One video stream of a file with several, as the manifest's `video_streams` describes it.
+    public struct VideoStream: Sendable {
+        public let index: Int
+        public let width: Int
+        public let height: Int
+        /// Whether the container flags the stream as the default one.
+        public let isDefault: Bool
+        /// The number the band of the stream's first frame shows (frame k shows `firstNumber + k`).
+        public let firstNumber: Int
+        /// The frames' presentation timestamps, in ticks of `timeBase`, sorted.
+        public let pts: [Int64]
+        public let timeBase: (Int64, Int64)
+
+        /// Frame k's presentation time (these files start at 0).
+        public func time(ofFrame k: Int) -> MediaTime {
+            MediaTime(value: pts[k] * timeBase.0, timescale: Int32(timeBase.1))
+        }
+    }
+
+    /// The video streams of `two-video-streams.mp4` or `clip-and-still.mp4`, in stream order.
+    public static func videoStreams(_ name: String) -> [VideoStream] {
+        (entry(name)["video_streams"] as! [[String: Any]]).map { stream in
+            let timeBase = stream["time_base"] as! [Int]
+            return VideoStream(index: stream["index"] as! Int, width: stream["width"] as! Int, height: stream["height"] as! Int,
+                               isDefault: stream["default"] as! Bool, firstNumber: stream["first_number"] as! Int,
+                               pts: (stream["pts"] as! [Int]).map(Int64.init), timeBase: (Int64(timeBase[0]), Int64(timeBase[1])))
+        }
+    }
+}

@@ -34,7 +34,7 @@ import Testing
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
                                "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--verbose",
                                "--recursive", "--times-file", "--every", "--count", "--skip-existing", "--shard", "--quiet",
-                               "--metadata", "--golden", "--max-pixels", "--timeout"]
+                               "--metadata", "--golden", "--max-pixels", "--timeout", "--stream"]
 
     @Test func theOptionListMatchesGrabSwift() {
         #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift and LimitOptions.swift declare \(Self.declaredOptions.map(\.long))")
@@ -65,6 +65,19 @@ import Testing
             let result = try scratch.run(arguments)
             expectMentionsEveryOption(result)
             #expect(result.stdout.contains("TIME forms"), "\(result)")
+        }
+    }
+
+    /// The help says what `-o -` and `--stream` do, and names the error code of a stream that is not video.
+    @Test func helpExplainsStandardOutputAndStreams() throws {
+        try Scratch.with { scratch in
+            let result = try scratch.run(["--help"])
+            let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            for phrase in ["-o - writes the PNG itself to stdout", "--stream <n>", "invalidStream", "one-frame stills", "<(...)"] {
+                #expect(text.contains(phrase), "--help lacks \(phrase)\n\(result.stdout)")
+            }
+            let probe = try scratch.run(["probe", "--help"])
+            #expect(probe.stdout.contains("--stream <n>") && probe.stdout.contains("invalidStream"), "\(probe)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FrameGrab
 import Testing
 
 @Suite struct ManPageTests {
@@ -40,7 +41,23 @@ import Testing
         let rootHelp = try Framegrab.run(["--help"])
         #expect(rootHelp.stdout.contains("  probe ") && rootHelp.stdout.contains("grab (default)"), "subcommands listed\n\(rootHelp)")
         #expect(page.contains("--generate-completion-script"))
+        for word in ["invalidStream", "-o -", "chosenBecause", "movingOverStill", "<(seq"] {
+            #expect(page.contains(word), "the man page does not mention \(word)")
+        }
         for subcommand in ["grab", "probe"] { #expect(page.contains(".B framegrab \(subcommand)"), "\(subcommand) in SYNOPSIS") }
+    }
+
+    /// Every error code of the library is in the README's table, and every one the command can report (all
+    /// but `invalidTime`, a NaN time, which only the library can be given) in the man page's list.
+    @Test func everyErrorCodeIsDocumented() throws {
+        let page = try Self.pageText()
+        let readme = try String(contentsOf: Self.manPage.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md"), encoding: .utf8)
+        for code in FrameGrabError.Code.allCases.map(\.rawValue) {
+            #expect(code == "invalidTime" || page.range(of: #"(^|[ "])"# + code + #"([ "]|$)"#, options: .regularExpression) != nil,
+                    "the man page does not list \(code)")
+            #expect(readme.contains("| `\(code)` |"), "the README's table of codes does not list \(code)")
+        }
     }
 
     @Test func hasTheUsualSections() throws {
@@ -79,7 +96,7 @@ extension Framegrab {
     func completionScriptsKnowEverySubcommandAndOption(shell: String) throws {
         let result = try Framegrab.run(["--generate-completion-script", shell])
         #expect(result.status == 0, "\(result)")
-        for word in ["probe", "keyframes", "skip-existing", "times-file", "recursive", "shard", "max-size"] {
+        for word in ["probe", "keyframes", "skip-existing", "times-file", "recursive", "shard", "max-size", "stream"] {
             #expect(result.stdout.contains(word), "\(shell) completion lacks \(word)")
         }
     }

@@ -66,6 +66,26 @@ enum Framegrab {
     }
 }
 
+extension Framegrab {
+    /// Runs a bash script in `directory`, with `$FRAMEGRAB` set to the built binary (and exported), for what only a shell
+    /// gives: process substitution `<(…)`, pipes into other programs. `set -o pipefail` is on, so a failing
+    /// framegrab fails the pipeline.
+    static func runInBash(_ script: String, in directory: URL, timeout: Double = 60,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+        let binary: URL
+        switch executable {
+        case .success(let url): binary = url
+        case .failure(let error):
+            Issue.record("\(error)", sourceLocation: sourceLocation)
+            throw error
+        }
+        let prelude = "set -o pipefail\nexport FRAMEGRAB=" + CommandResult.shellQuoted(binary.path) + "\n"
+        let running = try RunningCommand(binary: URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", prelude + script],
+                                         stdin: nil, directory: directory)
+        return running.wait(timeout: timeout, sourceLocation: sourceLocation)
+    }
+}
+
 /// What one finished run did.
 struct CommandResult: Sendable, CustomStringConvertible {
     let arguments: [String]
@@ -75,6 +95,8 @@ struct CommandResult: Sendable, CustomStringConvertible {
     let killedBy: Int32?
     /// stdout without the final `{"summary":…}` line of JSON mode (see `jsonSummary`).
     let stdout: String
+    /// stdout's bytes exactly as written (for `-o -`, a PNG).
+    var stdoutData = Data()
     /// stderr without the final summary line (see `summaryLine`).
     let stderr: String
     /// The last line of stderr when it is the summary (`framegrab: 3 written, 0 failed, …`).
@@ -213,7 +235,8 @@ final class RunningCommand: @unchecked Sendable {
         }
         let killedBy: Int32? = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
         let status = killedBy.map { 128 + $0 } ?? process.terminationStatus
-        let (rawStdout, rawStderr) = lock.withLock { (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)) }
+        let (outData, rawStderr) = lock.withLock { (out, String(decoding: err, as: UTF8.self)) }
+        let rawStdout = String(decoding: outData, as: UTF8.self)
         // The summaries close a run: each appears at most once, as the very last line of its stream.
         let (stdout, jsonSummary) = RunningCommand.splitLastLine(rawStdout) { $0.hasPrefix("{\"summary\":") }
         let (stderr, summaryLine) = RunningCommand.splitLastLine(rawStderr) {
@@ -222,7 +245,7 @@ final class RunningCommand: @unchecked Sendable {
         if CommandResult.lines(stdout).contains(where: { $0.hasPrefix("{\"summary\":") }) || stderr.range(of: #"(^|\n)framegrab: \d+ written, "#, options: .regularExpression) != nil {
             Issue.record("a summary line that is not the last line of its stream\n\(rawStdout)\n\(rawStderr)", sourceLocation: sourceLocation)
         }
-        return CommandResult(arguments: arguments, status: status, killedBy: killedBy, stdout: stdout, stderr: stderr,
+        return CommandResult(arguments: arguments, status: status, killedBy: killedBy, stdout: stdout, stdoutData: outData, stderr: stderr,
                              summaryLine: summaryLine, jsonSummary: jsonSummary, timedOut: timedOut, duration: duration)
     }
 
