@@ -27,6 +27,8 @@ final class FrameExtractor {
     enum Failure: Error {
         case beyondEnd(lastFrameEnd: Int64)
         case decodeFailed(String)
+        /// A frame presented at this tick was given to the decoder and never came out.
+        case framesMissing(Int64)
         case cancelled
         case timedOut
         case tooLarge(PixelSize)
@@ -122,6 +124,11 @@ final class FrameExtractor {
     /// Whether a frame without error flags came out since the reset: until then, frames the decoder
     /// flags (references missing, as after a seek) are dropped; afterwards they are damage.
     private var cleanFrameSeen = false
+    /// Presentation times of the packets given to the decoder (to be decoded, not skipped) since it was
+    /// positioned, and the time of the first frame that came out then: see `exactPicture`.
+    private var fedTimes: [Int64] = []
+    private var startedAt: Int64?
+    private var startedAtFileStart = false
     /// Set when the stream's packets turn out to carry no keyframe flags at all: the gate stays open.
     private var keyFlagsMissing = false
 
@@ -212,15 +219,49 @@ final class FrameExtractor {
         return try exactPicture(at: target, last: last)
     }
 
+    /// The frame on screen at `target`, checked: when a frame the decoder was given a packet for, presented
+    /// after the answer and at or before the target, never came out of the decoder (as H.264 does after
+    /// a seek to an I-frame that is not an IDR, when its picture order counts come out wrong), the answer
+    /// would be wrong; decoding starts again from an earlier keyframe, and from the start of the file at
+    /// worst, where FFmpeg's own reading of the file is.
     private func exactPicture(at target: Int64, last: Bool) throws(Failure) -> Picture {
+        var restartBefore: Int64?
+        for _ in 0..<6 {
+            do {
+                return try exactPicture(at: target, last: last, restartBefore: restartBefore)
+            } catch {
+                guard case .framesMissing(let missing) = error else { throw error }
+                guard let started = startedAt, !lookaheadIsFirst, !startedAtFileStart else {
+                    throw .decodeFailed("FFmpeg gave no picture for the frame at \(time(forTick: missing).decimalSeconds)s")
+                }
+                restartBefore = started.saturatingSubtract(1)
+            }
+        }
+        throw .decodeFailed("FFmpeg gave no picture for a frame before the requested time")
+    }
+
+    /// Throws `framesMissing` when a packet fed to the decoder since it was positioned, presented after
+    /// `shown` and at or before `target`, gave no frame.
+    private func checkNothingMissing(after shown: Int64, through target: Int64) throws(Failure) {
+        if let missing = fedTimes.first(where: { $0 > shown && $0 <= target }) { throw .framesMissing(missing) }
+    }
+
+    private func exactPicture(at target: Int64, last: Bool, restartBefore: Int64?) throws(Failure) -> Picture {
         let target = max(target, firstPts ?? Int64.min)
         skipTarget = target
         defer { skipTarget = nil }
         var steps = 0, seeks = 0, drained = false
+        if let restartBefore {
+            try startDecoding(for: restartBefore)
+            seeks = 3  // and decode on from there, whatever keyframes come
+        }
         while true {
             try checkCancelled()
             steps += 1
-            if let range = shownRange, range.contains(target) { return try picture(from: shown, pts: range.lowerBound) }
+            if let range = shownRange, range.contains(target) {
+                try checkNothingMissing(after: range.lowerBound, through: target)
+                return try picture(from: shown, pts: range.lowerBound)
+            }
             if let pts = lookaheadPts, pts <= target {
                 if seeks < 3, try shouldSeek(from: pts, to: target) {
                     seeks += 1
@@ -229,7 +270,10 @@ final class FrameExtractor {
                 }
                 if last, !drained {
                     drained = true
-                    if let picture = try drain(through: target) { return picture }
+                    if let picture = try drain(through: target) {
+                        try checkNothingMissing(after: picture.pts, through: target)
+                        return picture
+                    }
                     continue
                 }
                 if try decodeNext() {
@@ -238,6 +282,7 @@ final class FrameExtractor {
                 }
                 // End of the stream: the newest frame is the last one, shown for its duration.
                 let end = pts + frameDuration(lookahead)
+                try checkNothingMissing(after: pts, through: target)
                 if target < end {
                     shown.take(lookahead)
                     shownRange = pts..<end
@@ -664,6 +709,8 @@ final class FrameExtractor {
         firstDtsAfterSeek = nil
         awaitingKeyPacket = !keyFlagsMissing
         self.gate = gate
+        fedTimes.removeAll(keepingCapacity: true)
+        startedAtFileStart = fromStart
         startPacketTime = nil
         leadingBefore = nil
         dropsLeadingPictures = !fromStart
@@ -672,6 +719,7 @@ final class FrameExtractor {
         if try decodeNext() {
             try advance()
         }
+        startedAt = lookaheadPts
         lookaheadIsFirst = false
     }
 
@@ -755,6 +803,7 @@ final class FrameExtractor {
             accepted = true
         }
         if accepted {
+            if codec.skipFrame == AVDISCARD_DEFAULT, !packet.isDiscarded, let pts = packet.pts { fedTimes.append(pts) }
             recycle(packet)
             pending = nil
         }

@@ -63,6 +63,9 @@ final class RequestAnswerer {
             switch error {
             case .beyondEnd(let end):
                 return .failure(FrameGrabError(.beyondEnd, "\(where_): past the end of the video (its last frame ends at \(extractor.time(forTick: end)))", path: path, requestedTime: time))
+            case .framesMissing(let tick):
+                // (exactPicture turns it into decodeFailed; a window request cannot meet it.)
+                return .failure(FrameGrabError(.decodeFailed, "\(where_): FFmpeg gave no picture for the frame at \(extractor.time(forTick: tick))", path: path, requestedTime: time))
             case .decodeFailed(let why):
                 return .failure(FrameGrabError(.decodeFailed, "\(where_): \(why)", path: path, requestedTime: time))
             case .cancelled:

@@ -19,6 +19,8 @@ final class Packet {
     var dts: Int64? { pointer.pointee.dts == fg_nopts_value() ? nil : pointer.pointee.dts }
     /// Byte position in the file, when the demuxer knows it.
     var position: Int64? { pointer.pointee.pos >= 0 ? pointer.pointee.pos : nil }
+    /// Whether the demuxer marks the packet as decoded but not shown (cut off by an edit list).
+    var isDiscarded: Bool { pointer.pointee.flags & AV_PKT_FLAG_DISCARD != 0 }
     var isKeyframe: Bool { pointer.pointee.flags & AV_PKT_FLAG_KEY != 0 }
 
     func unref() { av_packet_unref(pointer) }
