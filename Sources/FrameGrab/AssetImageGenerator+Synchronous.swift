@@ -1,11 +1,15 @@
 extension AssetImageGenerator {
-    /// Every result of `results(for:)`, computed on the calling thread. For the fuzz target and other
-    /// callers outside Swift concurrency; the asynchronous sequence is the public way.
+    /// Every result of `results(for:)`, in timeline order, computed on the calling thread by one decoder.
+    /// For the fuzz target and other callers outside Swift concurrency; the asynchronous sequence is the
+    /// public way.
     @_spi(Fuzzing)
+    @available(*, noasync, message: "blocks the calling thread; iterate results(for:) instead")
     public func synchronousResults(for times: [MediaTime]) -> [ImageResult] {
-        let run = Run(results: results(for: times))
-        var all: [ImageResult] = []
-        while let result = run.next() { all.append(result) }
-        return all
+        let configuration = results(for: times).configuration
+        let answerer = RequestAnswerer(generator: self, configuration: configuration, threads: 1, demuxer: nil, isCancelled: { false })
+        let order = times.indices.sorted { times[$0] == times[$1] ? $0 < $1 : times[$0] < times[$1] }
+        return order.enumerated().map { position, index in
+            answerer.answer(times[index], index: index, last: position == order.count - 1)
+        }
     }
 }

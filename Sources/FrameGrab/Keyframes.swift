@@ -6,9 +6,19 @@ extension MediaAsset {
     /// times are those the container gives the packets flagged as keyframes.
     ///
     /// ```swift
-    /// let keyframes = try MediaAsset(path: "movie.mp4").keyframeTimes()   // [0, 4, 8, …]
+    /// let keyframes = try await MediaAsset.open(path: "movie.mp4").keyframeTimes()   // [0, 4, 8, …]
     /// ```
+    public func keyframeTimes() async throws(FrameGrabError) -> [MediaTime] {
+        try await WorkPool.shared.run { () throws(FrameGrabError) in try self.keyframeTimesBlocking() }
+    }
+
+    /// `keyframeTimes()` on the calling thread, which it blocks while it reads the file.
+    @available(*, noasync, message: "reads the whole file on the calling thread; use the async keyframeTimes()")
     public func keyframeTimes() throws(FrameGrabError) -> [MediaTime] {
+        try keyframeTimesBlocking()
+    }
+
+    private func keyframeTimesBlocking() throws(FrameGrabError) -> [MediaTime] {
         let format = try takeDemuxer()
         let stream = videoTrack.streamIndex
         let ticks: [Int64]

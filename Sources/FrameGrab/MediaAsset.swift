@@ -33,7 +33,23 @@ public final class MediaAsset: Sendable {
     /// so that a file is probed once in the common case.
     private let spareDemuxer: Mutex<DemuxerBox?>
 
+    /// Opens the file and reads its header on the process's `WorkPool`, suspending meanwhile: the way to
+    /// open a file from async code. Throws as `init(path:limits:videoStream:)`.
+    ///
+    /// ```swift
+    /// let asset = try await MediaAsset.open(path: "movie.mp4")
+    /// ```
+    public static func open(path: String, limits: AssetLimits = .default, videoStream: Int? = nil) async throws(FrameGrabError) -> MediaAsset {
+        try await WorkPool.shared.run { () throws(FrameGrabError) in try MediaAsset(path: path, limits: limits, videoStream: videoStream) }
+    }
+
+    /// `open(path:limits:videoStream:)` for a file URL.
+    public static func open(url: URL, limits: AssetLimits = .default, videoStream: Int? = nil) async throws(FrameGrabError) -> MediaAsset {
+        try await open(path: url.path, limits: limits, videoStream: videoStream)
+    }
+
     /// Opens the file at `url` and reads its header, as `init(path:limits:videoStream:)`.
+    @available(*, noasync, message: "opens and probes the file on the calling thread; use MediaAsset.open(url:) in async code")
     public convenience init(url: URL, limits: AssetLimits = .default, videoStream: Int? = nil) throws(FrameGrabError) {
         try self.init(path: url.path, limits: limits, videoStream: videoStream)
     }
@@ -50,10 +66,13 @@ public final class MediaAsset: Sendable {
     ///     asset choose, as `VideoStreamSelection` describes: a moving stream over one-frame stills, else
     ///     FFmpeg's own choice.
     ///
+    /// This blocks the calling thread while FFmpeg reads the file: in async code use `open(path:)`.
+    ///
     /// ```swift
     /// let clip = try MediaAsset(path: "motion-photo.mp4")                   // the moving stream
     /// let still = try MediaAsset(path: "motion-photo.mp4", videoStream: 1)  // the full-size still
     /// ```
+    @available(*, noasync, message: "opens and probes the file on the calling thread; use MediaAsset.open(path:) in async code")
     public init(path: String, limits: AssetLimits = .default, videoStream: Int? = nil) throws(FrameGrabError) {
         FFmpegLog.applyDefault()
         self.path = path

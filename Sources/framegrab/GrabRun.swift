@@ -184,7 +184,8 @@ struct GrabRun: Sendable {
                     results[done] = result
                     running -= 1
                 }
-                group.addTask { (offset, transform(item)) }
+                // (The transform blocks — it opens files — so it runs on the library's work pool.)
+                group.addTask { (offset, await WorkPool.shared.run { transform(item) }) }
                 running += 1
             }
             for await (done, result) in group { results[done] = result }
@@ -222,7 +223,7 @@ struct GrabRun: Sendable {
         }
         let asset: MediaAsset
         do {
-            asset = try MediaAsset(path: job.input, limits: settings.limits, videoStream: settings.videoStream)
+            asset = try await MediaAsset.open(path: job.input, limits: settings.limits, videoStream: settings.videoStream)
             try asset.requireDecoder()
         } catch {
             report(input: job.input, error: error, requests: job.requests.count)

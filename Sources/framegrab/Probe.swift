@@ -41,8 +41,8 @@ struct Probe: AsyncParsableCommand {
         var failed = false
         for input in inputs {
             do {
-                let asset = try MediaAsset(path: input, videoStream: stream)
-                let keyframeTimes = keyframes ? try asset.keyframeTimes() : nil
+                let asset = try await MediaAsset.open(path: input, videoStream: stream)
+                let keyframeTimes = keyframes ? try await asset.keyframeTimes() : nil
                 output.standardOutput(json ? Probe.jsonLine(asset, keyframes: keyframeTimes)
                                            : Probe.text(asset, keyframes: keyframeTimes))
             } catch {

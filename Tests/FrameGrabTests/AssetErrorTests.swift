@@ -74,7 +74,7 @@ import Testing
         let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h264-offset.ts")))
         let path = try file("half.ts", [UInt8](data.prefix(data.count / 2)))
         let video = Fixtures.video("h264-offset.ts")
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: path))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: path))
         var images = 0
         var failures: [FrameGrabError] = []
         for await result in generator.results(for: [0.5, 1.0, 1.5, 5.9].map { MediaTime(seconds: $0) }) {
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func invalidTimeIsAPerRequestFailure() async throws {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("h264-bframes.mp4")))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path("h264-bframes.mp4")))
         var codes: [Int: FrameGrabError.Code?] = [:]
         for await result in generator.results(for: [.invalid, MediaTime(seconds: 1)]) {
             codes[result.requestIndex] = (try? result.outcome.get()) == nil ? result.outcome.failureCode : nil

@@ -8,7 +8,7 @@ import Testing
     /// One decoder thread answers on the consumer's thread; several run decode lanes ahead of it.
     @Test(arguments: [1, 2])
     func cancelAllImageGenerationFailsThePendingRequests(threads: Int) async throws {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("h264-bframes.mp4")))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path("h264-bframes.mp4")))
         generator.decoderThreadCount = threads
         var succeeded = 0
         var cancelled = 0
@@ -31,7 +31,7 @@ import Testing
 
     @Test(arguments: [1, 2])
     func cancellingTheConsumingTaskEndsTheSequence(threads: Int) async throws {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("h264-bframes.mp4")))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path("h264-bframes.mp4")))
         generator.decoderThreadCount = threads
         let task = Task { () -> Int in
             var count = 0
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func theImagesElementMirrorsAVFoundation() async throws {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("h264-bframes.mp4")))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path("h264-bframes.mp4")))
         var elements: [AssetImageGenerator.Images.Element] = []
         for await element in generator.images(for: [MediaTime(seconds: 2), MediaTime(seconds: 60)]) { elements.append(element) }
         #expect(elements.count == 2)

@@ -26,7 +26,7 @@ import Testing
     }
 
     static func answers(_ name: String, threads: Int, tolerance: MediaTime = .zero) async throws -> (answers: [Answer], statistics: GenerationStatistics) {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         generator.decoderThreadCount = threads
         generator.requestedTimeToleranceBefore = tolerance
         generator.requestedTimeToleranceAfter = tolerance
@@ -55,7 +55,7 @@ import Testing
         #expect(lanes.answers.count == Self.scatteredTimes(video).count)
         #expect(lanes.answers == one.answers)
         // The right frames, besides being the same ones.
-        let orientation = try MediaAsset(path: Fixtures.path(name)).videoTrack.orientation
+        let orientation = try await MediaAsset.open(path: Fixtures.path(name)).videoTrack.orientation
         for answer in lanes.answers {
             guard let image = answer.image, let shown = video.frameShown(at: answer.requested) else { continue }
             #expect(frameNumber(in: image, orientation: orientation) == shown, "\(name) at \(answer.requested)")
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func leavingEarlyStopsTheLanes() async throws {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("h264-bframes.mp4")))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path("h264-bframes.mp4")))
         generator.decoderThreadCount = 2
         let times = (0..<200).map { MediaTime(value: Int64($0) * 49, timescale: 1000) }
         for await result in generator.results(for: times) {

@@ -17,7 +17,7 @@ import Testing
     @Test(arguments: ["h264-bframes.mp4", "vp9.webm", "h264-offset.ts", "vfr.mkv", "anamorphic.mp4", "rotated90.mp4"])
     func everyFrameBoundary(name: String) async throws {
         let video = Fixtures.video(name)
-        let asset = try MediaAsset(path: Fixtures.path(name))
+        let asset = try await MediaAsset.open(path: Fixtures.path(name))
         let generator = AssetImageGenerator(asset: asset)
         let times = Self.boundaryTimes(video).filter { $0 < video.end }
         var seen = 0
@@ -35,7 +35,7 @@ import Testing
     @Test(arguments: Fixtures.videoNames)
     func scatteredTimesInAnyOrder(name: String) async throws {
         let video = Fixtures.video(name)
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         // Deterministic shuffle of times all over the file, with repeats, so that the generator has to seek
         // both ways and share decodes.
         var state: UInt64 = 0x9E3779B97F4A7C15
@@ -58,7 +58,7 @@ import Testing
 
     @Test(arguments: Fixtures.videoNames)
     func beforeTheFirstFrameGivesTheFirstFrame(name: String) async throws {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         for time in [MediaTime(seconds: -5), MediaTime.zero] {
             let (image, actual) = try await generator.image(at: time)
             #expect(frameNumber(in: image, orientation: generator.asset.videoTrack.orientation) == 0)
@@ -69,7 +69,7 @@ import Testing
     @Test(arguments: Fixtures.videoNames)
     func atOrPastTheEndIsBeyondEnd(name: String) async throws {
         let video = Fixtures.video(name)
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         let lastStart = video.time(ofFrame: video.frames.count - 1)
         let times = [lastStart, video.end, video.end + MediaTime(seconds: 100)]
         var outcomes: [Int: Result<GeneratedImage, FrameGrabError>] = [:]

@@ -5,7 +5,7 @@ import Testing
 /// Rotation, pixel aspect and maximum size shape the image; the frame-number code must survive each.
 @Suite struct GeometryTests {
     func image(_ name: String, at seconds: Double = 1.001, configure: (AssetImageGenerator) -> Void = { _ in }) async throws -> (FrameImage, AssetImageGenerator) {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         configure(generator)
         return (try await generator.image(at: MediaTime(seconds: seconds)).image, generator)
     }

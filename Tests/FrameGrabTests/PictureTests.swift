@@ -6,7 +6,7 @@ import Testing
 /// through the public API.
 @Suite struct PictureTests {
     func image(_ name: String, at seconds: Double = 0.05, configure: (AssetImageGenerator) -> Void = { _ in }) async throws -> FrameImage {
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         configure(generator)
         return try await generator.image(at: MediaTime(seconds: seconds)).image
     }
@@ -75,7 +75,7 @@ import Testing
 
     @Test(arguments: [("rotated180.mp4", 180, false, 128, 96), ("rotated270.mp4", 270, false, 96, 128), ("mirrored.mp4", 0, true, 128, 96)])
     func everyOrientation(_ name: String, _ rotation: Int, _ mirrored: Bool, _ width: Int, _ height: Int) async throws {
-        let orientation = try MediaAsset(path: Fixtures.path(name)).videoTrack.orientation
+        let orientation = try await MediaAsset.open(path: Fixtures.path(name)).videoTrack.orientation
         #expect(orientation == Orientation(rotation: rotation, mirrored: mirrored))
         let upright = try await image(name, at: 0.17)
         #expect((upright.width, upright.height) == (width, height))
@@ -86,7 +86,7 @@ import Testing
         let odd = try await image("odd-size.mkv", at: 0.13)
         #expect((odd.width, odd.height) == (125, 93))
         #expect(frameNumber(in: odd) == 3)
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("size-change.ts")))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path("size-change.ts")))
         var sizes: [Int: (Int, Int)] = [:]
         for await result in generator.results(for: (0..<20).map { MediaTime(seconds: Double($0) * 0.04 + 0.01) }) {
             guard case .success(let generated) = result.outcome else { Issue.record("\(result)"); continue }

@@ -45,7 +45,7 @@ import Testing
 
     func check(_ name: String, times: [MediaTime], mode: (name: String, before: MediaTime, after: MediaTime)) async throws {
         let video = Fixtures.video(name)
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         generator.requestedTimeToleranceBefore = mode.before
         generator.requestedTimeToleranceAfter = mode.after
         var seen = 0
@@ -77,7 +77,7 @@ import Testing
 
     /// The container's `pasp` (4:3) wins over the bitstream's (2:1), for probing and for pictures alike.
     @Test func containerAspectRatioWins() async throws {
-        let asset = try MediaAsset(path: Fixtures.path("pasp-mismatch.mp4"))
+        let asset = try await MediaAsset.open(path: Fixtures.path("pasp-mismatch.mp4"))
         #expect(asset.videoTrack.sampleAspectRatio == (4, 3))
         #expect(asset.videoTrack.displaySize == PixelSize(width: 320, height: 240))
         let image = try await AssetImageGenerator(asset: asset).image(at: .zero).image
@@ -87,7 +87,7 @@ import Testing
     /// Display matrices with a mirror: the transpose (0 1 / 1 0, as phones write) and the anti-transpose.
     @Test(arguments: [("mirrored90.mp4", 270), ("mirrored270.mp4", 90)])
     func mirroredQuarterTurns(name: String, clockwise: Int) async throws {
-        let asset = try MediaAsset(path: Fixtures.path(name))
+        let asset = try await MediaAsset.open(path: Fixtures.path(name))
         let orientation = Orientation(rotation: clockwise, mirrored: true)
         #expect(asset.videoTrack.orientation == orientation)
         #expect(asset.videoTrack.displaySize == PixelSize(width: 96, height: 128))

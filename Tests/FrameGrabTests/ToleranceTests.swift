@@ -38,7 +38,7 @@ import Testing
     @Test(arguments: Fixtures.videoNames)
     func infiniteToleranceGivesTheNearestKeyframe(name: String) async throws {
         let video = Fixtures.video(name)
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         generator.requestedTimeToleranceBefore = .positiveInfinity
         generator.requestedTimeToleranceAfter = .positiveInfinity
         let times = Self.clearTimes(video)
@@ -56,7 +56,7 @@ import Testing
     @Test(arguments: Fixtures.videoNames)
     func windowWithAKeyframeGivesIt(name: String) async throws {
         let video = Fixtures.video(name)
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         let half = MediaTime(value: 1, timescale: 2)
         generator.requestedTimeToleranceBefore = half
         generator.requestedTimeToleranceAfter = half
@@ -70,7 +70,7 @@ import Testing
     @Test(arguments: Fixtures.videoNames)
     func keyframeStillOnScreenAtTheWindowStartCounts(name: String) async throws {
         let video = Fixtures.video(name)
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         let reach = MediaTime(value: 3, timescale: 10)
         generator.requestedTimeToleranceBefore = reach
         // The window opens between a keyframe and the frame after it: the keyframe is on screen there.
@@ -85,7 +85,7 @@ import Testing
     @Test(arguments: Fixtures.videoNames)
     func windowWithoutAKeyframeGivesTheExactFrame(name: String) async throws {
         let video = Fixtures.video(name)
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path(name)))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path(name)))
         let tenth = MediaTime(value: 1, timescale: 10)
         generator.requestedTimeToleranceBefore = tenth
         generator.requestedTimeToleranceAfter = tenth
@@ -104,7 +104,7 @@ import Testing
 
     @Test func beyondTheEndWithAWindowReachingBackGivesAFrame() async throws {
         let video = Fixtures.video("h264-bframes.mp4")
-        let generator = AssetImageGenerator(asset: try MediaAsset(path: Fixtures.path("h264-bframes.mp4")))
+        let generator = AssetImageGenerator(asset: try await MediaAsset.open(path: Fixtures.path("h264-bframes.mp4")))
         generator.requestedTimeToleranceBefore = .positiveInfinity
         let (image, actual) = try await generator.image(at: video.end + MediaTime(seconds: 5))
         // The nearest keyframe to a time past the end is the last one.

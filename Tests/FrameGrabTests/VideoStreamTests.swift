@@ -17,7 +17,7 @@ import Testing
 
     @Test func ffmpegsChoiceAmongTwoClips() async throws {
         let streams = Fixtures.videoStreams("two-video-streams.mp4")
-        let asset = try MediaAsset(path: Fixtures.path("two-video-streams.mp4"))
+        let asset = try await MediaAsset.open(path: Fixtures.path("two-video-streams.mp4"))
         // FFmpeg prefers the stream flagged default: stream 0.
         #expect(streams[0].isDefault && !streams[1].isDefault)
         #expect(asset.videoTrack.streamIndex == 0 && asset.videoStreamSelection == .ffmpegDefault)
@@ -29,14 +29,14 @@ import Testing
 
     @Test func theStreamAskedForIsTheOneImagesComeFrom() async throws {
         let streams = Fixtures.videoStreams("two-video-streams.mp4")
-        let asset = try MediaAsset(url: URL(fileURLWithPath: Fixtures.path("two-video-streams.mp4")), videoStream: 1)
+        let asset = try await MediaAsset.open(url: URL(fileURLWithPath: Fixtures.path("two-video-streams.mp4")), videoStream: 1)
         #expect(asset.videoTrack.streamIndex == 1 && asset.videoStreamSelection == .requested)
         #expect(asset.videoTrack.encodedSize == PixelSize(width: 160, height: 120))
         #expect(asset.videoTrack.frameCount == 15)
         // Stream 1 runs on after stream 0 has ended (0.4 s): its frames are numbered from 100.
         let times = [MediaTime.zero, streams[1].time(ofFrame: 7), MediaTime(seconds: 0.5)]
         #expect(await numbers(asset, at: times) == [100, 107, 112])
-        #expect(try asset.keyframeTimes() == [.zero])
+        #expect(try await asset.keyframeTimes() == [.zero])
     }
 
     /// A clip beside a larger one-frame still that the container flags default, as a phone's motion photo:
@@ -44,7 +44,7 @@ import Testing
     @Test func aMovingStreamWinsOverAOneFrameStill() async throws {
         let streams = Fixtures.videoStreams("clip-and-still.mp4")
         #expect(!streams[0].isDefault && streams[1].isDefault && streams[1].pts.count == 1)
-        let asset = try MediaAsset(path: Fixtures.path("clip-and-still.mp4"))
+        let asset = try await MediaAsset.open(path: Fixtures.path("clip-and-still.mp4"))
         #expect(asset.videoTrack.streamIndex == 0 && asset.videoStreamSelection == .movingOverStill)
         #expect(asset.streams.map(\.isOneFrameStill) == [false, true])
         #expect(asset.streams[1].size == PixelSize(width: 256, height: 192))
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func theStillCanStillBeAskedFor() async throws {
-        let asset = try MediaAsset(path: Fixtures.path("clip-and-still.mp4"), videoStream: 1)
+        let asset = try await MediaAsset.open(path: Fixtures.path("clip-and-still.mp4"), videoStream: 1)
         #expect(asset.videoTrack.streamIndex == 1 && asset.videoTrack.encodedSize == PixelSize(width: 256, height: 192))
         #expect(asset.videoStreamSelection == .requested)
         var outcomes: [Int: Result<GeneratedImage, FrameGrabError>] = [:]

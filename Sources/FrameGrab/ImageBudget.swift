@@ -1,0 +1,68 @@
+import Synchronization
+
+/// The memory, shared by every run of the process, that decoded images may take while they wait for their
+/// consumer (to be encoded, in the command): runs answer ahead of their consumers only while it has room.
+/// The image a consumer is waiting for is always made, budget or not, so every run makes progress.
+public final class ImageBudget: Sendable {
+    /// The process's budget: 256 MiB (about forty 1080p RGB images, or four 4K 16-bit RGBA ones).
+    public static let shared = ImageBudget(bytes: 256 << 20)
+
+    /// Bytes images may take in all.
+    public let capacity: Int
+
+    private struct State {
+        var used = 0
+        var waiters: [@Sendable () -> Void] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init(bytes: Int) {
+        capacity = max(0, bytes)
+    }
+
+    /// Bytes taken by images now.
+    public var used: Int { state.withLock { $0.used } }
+
+    /// Takes `bytes` if they fit.
+    func tryReserve(_ bytes: Int) -> Bool {
+        state.withLock { state in
+            guard state.used + bytes <= capacity else { return false }
+            state.used += bytes
+            return true
+        }
+    }
+
+    /// Takes `bytes` whether they fit or not (for the image a consumer waits for).
+    func reserve(_ bytes: Int) {
+        state.withLock { $0.used += bytes }
+    }
+
+    /// Gives `bytes` back and tells everyone who waited for room (as jobs on the work pool: a caller may
+    /// hold a lock a waiter needs).
+    func release(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        let waiters = state.withLock { state -> [@Sendable () -> Void] in
+            state.used = max(0, state.used - bytes)
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { WorkPool.shared.submit(waiter) }
+    }
+
+    /// Calls `body` once, the next time room is freed.
+    func notifyWhenFreed(_ body: @escaping @Sendable () -> Void) {
+        state.withLock { $0.waiters.append(body) }
+    }
+
+    /// The memory one image of a run takes: its output size (the display size fitted in `maximumSize`) at
+    /// the output's bytes per pixel (16-bit RGBA at most).
+    static func bytes(of track: VideoTrack, configuration: AssetImageGenerator.Configuration) -> Int {
+        let shown = configuration.apertureMode == .productionAperture
+            ? track.displaySize
+            : (track.orientation.swapsDimensions ? PixelSize(width: track.encodedSize.height, height: track.encodedSize.width) : track.encodedSize)
+        let size = Geometry.fit(PixelSize(width: max(1, shown.width), height: max(1, shown.height)), inside: configuration.maximumSize)
+        let bytesPerPixel = configuration.outputDepth == .sixteen || configuration.hdrPolicy == .keep ? 8 : 4
+        return size.width * size.height * bytesPerPixel
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+
+/// The threads FrameGrab does its blocking work on — opening and probing files, seeking and decoding,
+/// converting and encoding pictures — so that none of it runs on Swift's cooperative pool, whose few
+/// threads every task of the process shares.
+///
+/// One pool per process (`shared`), one thread per core, shared by every generator and asset. Async code
+/// hands it a job and suspends until the job is done (`run(_:)`); jobs never wait for one another, so
+/// the pool cannot deadlock itself.
+public final class WorkPool: Sendable {
+    /// The process's pool: as many threads as the machine has cores.
+    public static let shared = WorkPool(threads: ProcessInfo.processInfo.activeProcessorCount)
+
+    private struct Queue {
+        /// Jobs in order; a slot is emptied when its job is taken (so that no job is ever released, and
+        /// nothing it holds deinitialised, while the lock is held).
+        var jobs: [(@Sendable () -> Void)?] = []
+        var head = 0
+    }
+
+    private let queue = Mutex(Queue())
+    /// Counts queued jobs; the pool's own threads wait on it (never a thread of the cooperative pool).
+    private let available = DispatchSemaphore(value: 0)
+    /// Number of threads.
+    public let threadCount: Int
+
+    init(threads: Int) {
+        threadCount = max(1, threads)
+        for number in 0..<threadCount {
+            let thread = Thread { [self] in work() }
+            thread.name = "framegrab work \(number)"
+            thread.start()
+        }
+    }
+
+    /// Runs `body` on one of the pool's threads and returns its result; the caller suspends meanwhile.
+    public func run<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+        let result: Result<T, E> = await withCheckedContinuation { continuation in
+            submit {
+                do throws(E) {
+                    continuation.resume(returning: .success(try body()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Queues `job` to run on one of the pool's threads.
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        queue.withLock { $0.jobs.append(job) }
+        available.signal()
+    }
+
+    private func work() {
+        while true {
+            available.wait()
+            let job = queue.withLock { queue -> (@Sendable () -> Void) in
+                let job = queue.jobs[queue.head]!
+                queue.jobs[queue.head] = nil
+                queue.head += 1
+                if queue.head > 64, queue.head * 2 > queue.jobs.count {
+                    queue.jobs.removeFirst(queue.head)
+                    queue.head = 0
+                }
+                return job
+            }
+            job()
+        }
+    }
+}
