@@ -127,6 +127,8 @@ final class FrameExtractor {
     /// Presentation times of the packets given to the decoder (to be decoded, not skipped) since it was
     /// positioned, and the time of the first frame that came out then: see `exactPicture`.
     private var fedTimes: [Int64] = []
+    /// The keyframe flags of the packets given to the decoder since it was positioned, by presentation time.
+    private var fedKeyFlags: [Int64: Bool] = [:]
     private var startedAt: Int64?
     private var startedAtFileStart = false
     /// Set when the stream's packets turn out to carry no keyframe flags at all: the gate stays open.
@@ -337,6 +339,13 @@ final class FrameExtractor {
                     return try picture(from: shown, pts: candidate.pts)
                 }
                 if lookaheadPts != candidate.pts || !isKeyframe(lookahead, pts: candidate.pts) { try start(at: candidate) }
+                if lookaheadPts != candidate.pts, candidate.pts >= lower, candidate.pts <= upper {
+                    // The decoder did not give the keyframe first (H.264 after a seek to an I-frame that is
+                    // not an IDR can drop it): decode up to it from earlier, as an exact request does.
+                    let picture = try exactPicture(at: candidate.pts, last: false)
+                    if picture.pts == candidate.pts { return picture }
+                    continue
+                }
                 if let found = try keyframeOnScreen(lower: lower, upper: upper) { return found }
             }
             return nil
@@ -347,39 +356,40 @@ final class FrameExtractor {
     /// Whether a decoded frame is a keyframe: the decoder says so, or it is one the map knows (a sync sample
     /// such as an H.264 I-frame without an IDR, which the decoder does not flag).
     private func isKeyframe(_ frame: Frame, pts: Int64) -> Bool {
-        frame.isKeyframe || keyframeMap.isKeyframe(at: pts)
+        if keyframeMap.isKeyframe(at: pts) { return true }
+        // The demuxer's flag on the frame's packet, when known, wins: decoders of delta-coded animations
+        // (FLIC, APNG) flag every frame.
+        return fedKeyFlags[pts] ?? frame.isKeyframe
     }
 
     /// Reads packets of the stream (decoding nothing) from a keyframe presented at or before `start` up to
     /// the first keyframe presented after it, or past `limit`, or the end, and records in the map every
     /// keyframe met on the way. Leaves the decoder without a position: what follows seeks.
     private func scanKeyframes(around target: Int64, from start: Int64, through limit: Int64) throws(Failure) {
-        demuxerIsUntouched = false
         lookaheadPts = nil
         shownRange = nil
-        dropQueuedPackets()
         let packet = Packet()
         let from = min(start, target)
         var seekTarget = from
         var backoff = secondsToTicks(1)
+        var reopened = false
         for _ in 0..<32 {
             let fromStart = !hasTimestamps || seekTarget <= startTimestamp
-            if !hasTimestamps { try reopen() }
-            do {
-                if !hasTimestamps {
-                    // Reopened: at the first byte.
-                } else if fromStart {
-                    // Timestamp searches (MPEG-TS) can land after the first packet: go to the first byte.
-                    if format.canSeekToBytes { try format.seekToFirstByte() } else { try format.seekToStart(stream: streamIndex, first: startTimestamp) }
-                } else {
+            if fromStart {
+                try rewind(reopening: reopened)
+                demuxerIsUntouched = false
+            } else {
+                demuxerIsUntouched = false
+                dropQueuedPackets()
+                do {
                     try format.seek(stream: streamIndex, to: seekTarget)
+                } catch {
+                    seekTarget = startTimestamp
+                    continue
                 }
-            } catch {
-                if fromStart { throw .decodeFailed("seeking failed (\(error.message))") }
-                seekTarget = startTimestamp
-                continue
             }
             var found: [KeyframeMap.Keyframe] = []
+            var first = true
             var newest = Int64.min
             var reachedEnd = false
             var position: Int64?, keyframesSincePosition = 0
@@ -393,6 +403,12 @@ final class FrameExtractor {
                 guard more else { reachedEnd = true; break }
                 guard packet.streamIndex == streamIndex, let pts = packet.pts ?? packet.dts else { continue }
                 statistics.packetsRead += 1
+                if first, fromStart, !reopened, hasTimestamps, pts > (firstPts ?? startTimestamp) {
+                    // Sent to the start, the demuxer went past it (ASF, MPEG-TS): open the file again.
+                    reopened = true
+                    break
+                }
+                first = false
                 newest = max(newest, pts)
                 if let own = packet.position { (position, keyframesSincePosition) = (own, 0) }
                 if packet.isKeyframe {
@@ -406,6 +422,7 @@ final class FrameExtractor {
                 }
                 if let dts = packet.dts ?? packet.pts, dts > limit, !found.isEmpty { break }
             }
+            if first, reopened, fromStart, !reachedEnd { continue }
             guard fromStart || found.first.map({ $0.pts <= from }) == true else {
                 seekTarget = min(seekTarget.saturatingSubtract(backoff), (found.first?.pts ?? seekTarget).saturatingSubtract(1))
                 backoff = backoff.saturatingAdd(backoff)
@@ -460,19 +477,16 @@ final class FrameExtractor {
             try reposition(gate: gate) { () throws(FFmpegError) in }
             return
         }
-        if let position = keyframe.position, format.canSeekToBytes {
+        if let position = keyframe.position, format.searchesTimestamps, format.canSeekToBytes {
             try reposition(gate: .keyframeAfter(keyframe.keyframesAfterPosition)) { () throws(FFmpegError) in try format.seek(toByte: position) }
             if lookaheadPts != nil && (lookaheadPts == keyframe.pts || !keyframe.exact) { return }
         }
         var seekTarget = keyframe.seekTimestamp
         var backoff = secondsToTicks(1)
         for _ in 0..<24 {
-            let fromStart = seekTarget <= startTimestamp
-            try reposition(gate: gate) { () throws(FFmpegError) in
-                if fromStart { try format.seekToStart(stream: streamIndex, first: startTimestamp) } else { try format.seek(stream: streamIndex, to: seekTarget) }
-            }
-            if let pts = lookaheadPts, pts <= keyframe.pts || !keyframe.exact || fromStart { return }
-            if fromStart { return }
+            if seekTarget <= startTimestamp { return try seekToStart(gate: gate) }
+            try reposition(gate: gate) { () throws(FFmpegError) in try format.seek(stream: streamIndex, to: seekTarget) }
+            if let pts = lookaheadPts, pts <= keyframe.pts || !keyframe.exact { return }
             seekTarget = seekTarget.saturatingSubtract(backoff)
             backoff = backoff.saturatingAdd(backoff)
         }
@@ -553,7 +567,7 @@ final class FrameExtractor {
         // last picture of an MPEG-PS stream can come with a pts and no dts), that packet's time; else one
         // frame after the previous frame.
         let firstSinceStart = lookaheadPts == nil && shownRange == nil
-        guard let newPts = decoded.bestEffortTimestamp ?? (firstSinceStart ? startPacketTime : nil) ?? lookaheadPts.map({ $0 + lastFrameDuration }) else {
+        guard let newPts = decoded.bestEffortTimestamp ?? (firstSinceStart ? startPacketTime : nil) ?? lookaheadPts.map({ $0 + frameDuration(lookahead) }) else {
             // Nothing places the first frame after a seek on the timeline: the seek counts as failed, and
             // the caller starts earlier (from the start of the file, times follow from the frame durations).
             decoded.unref()
@@ -606,6 +620,25 @@ final class FrameExtractor {
     }
 
     // MARK: Seeking
+
+    /// Puts the demuxer before the first packet of the file: where it is when nothing has been read yet,
+    /// else by a seek (to the first byte where timestamps are searched for, as in MPEG-TS), else — raw
+    /// streams, and when asked because a seek went past the start — by opening the file again.
+    private func rewind(reopening: Bool) throws(Failure) {
+        if demuxerIsUntouched && !reopening { return }
+        if reopening || !hasTimestamps { return try reopen() }
+        demuxerIsUntouched = false
+        dropQueuedPackets()
+        do {
+            if format.searchesTimestamps && format.canSeekToBytes {
+                try format.seekToFirstByte()
+            } else {
+                try format.seekToStart(stream: streamIndex, first: startTimestamp)
+            }
+        } catch {
+            try reopen()
+        }
+    }
 
     /// Opens the file again, for streams without timestamps: FFmpeg makes their times up as it reads, the
     /// same way each time from a new demuxer, differently after a seek.
@@ -664,18 +697,15 @@ final class FrameExtractor {
 
     /// Goes back to the first frame of the stream. Some demuxers (MPEG-TS) search timestamps and can land
     /// later than asked; then the file is read again from its first byte.
-    private func seekToStart() throws(Failure) {
-        // A demuxer nothing has been read from yet is at the start, with the timestamps FFmpeg gives the first
-        // packets when it reads the file through (a seek makes streams without timestamps guess them again).
-        let untouched = demuxerIsUntouched
-        if !untouched && !hasTimestamps { try reopen() }
-        demuxerIsUntouched = false
-        try reposition(fromStart: true) { () throws(FFmpegError) in
-            if untouched || !hasTimestamps { return }
-            try format.seekToStart(stream: streamIndex, first: startTimestamp)
-        }
-        if let pts = lookaheadPts, let firstPts, pts > firstPts, format.canSeekToBytes {
-            try reposition(fromStart: true) { () throws(FFmpegError) in try format.seekToFirstByte() }
+    private func seekToStart(gate: StartGate = .anyKeyframe) throws(Failure) {
+        let startedFresh = demuxerIsUntouched
+        try rewind(reopening: false)
+        try reposition(gate: gate, fromStart: true) { () throws(FFmpegError) in }
+        if hasTimestamps, !startedFresh, lookaheadPts.map({ $0 > (firstPts ?? startTimestamp) }) ?? true {
+            // Sent to the start, the demuxer went past it (ASF, MPEG-TS), or found no keyframe: open the
+            // file again.
+            try rewind(reopening: true)
+            try reposition(gate: gate, fromStart: true) { () throws(FFmpegError) in }
         }
         if lookaheadPts == nil, !keyFlagsMissing, statistics.packetsRead > 0 {
             // Not one packet flagged as a keyframe from the start to the end: the flags are missing, not the
@@ -710,6 +740,7 @@ final class FrameExtractor {
         awaitingKeyPacket = !keyFlagsMissing
         self.gate = gate
         fedTimes.removeAll(keepingCapacity: true)
+        fedKeyFlags.removeAll(keepingCapacity: true)
         startedAtFileStart = fromStart
         startPacketTime = nil
         leadingBefore = nil
@@ -803,7 +834,10 @@ final class FrameExtractor {
             accepted = true
         }
         if accepted {
-            if codec.skipFrame == AVDISCARD_DEFAULT, !packet.isDiscarded, let pts = packet.pts { fedTimes.append(pts) }
+            if let pts = packet.pts {
+                fedKeyFlags[pts] = packet.isKeyframe
+                if codec.skipFrame == AVDISCARD_DEFAULT, !packet.isDiscarded { fedTimes.append(pts) }
+            }
             recycle(packet)
             pending = nil
         }

@@ -91,6 +91,10 @@ final class FormatContext {
         return startTime != nil || stream(streamIndex).pointee.start_time != fg_nopts_value()
     }
 
+    /// Whether the demuxer seeks by searching the file for timestamps (MPEG-TS, MPEG-PS: no index), which
+    /// can land after the point asked for; reading from the first byte is the sure way to the start.
+    var searchesTimestamps: Bool { pointer.pointee.iformat.pointee.read_timestamp != nil }
+
     /// Whether the demuxer can seek to a byte position.
     var canSeekToBytes: Bool { pointer.pointee.iformat.pointee.flags & AVFMT_NO_BYTE_SEEK == 0 }
 
