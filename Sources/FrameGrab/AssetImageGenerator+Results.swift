@@ -22,16 +22,23 @@ extension AssetImageGenerator {
         let cancellationMark: Int
 
         public func makeAsyncIterator() -> Iterator {
-            Iterator(run: GenerationRun(generator: generator, times: times, configuration: configuration,
-                                        cancellationMark: cancellationMark))
+            Iterator(owner: RunOwner(GenerationRun(generator: generator, times: times, configuration: configuration,
+                                                   cancellationMark: cancellationMark)))
         }
 
         public struct Iterator: AsyncIteratorProtocol {
-            let run: GenerationRun
+            let owner: RunOwner
 
             public mutating func next() async -> ImageResult? {
-                await run.next()
+                await owner.run.next()
             }
+        }
+
+        /// Stops its run when the iterator goes away (the jobs on the pool keep the run itself alive).
+        final class RunOwner: Sendable {
+            let run: GenerationRun
+            init(_ run: GenerationRun) { self.run = run }
+            deinit { run.stop() }
         }
     }
 
