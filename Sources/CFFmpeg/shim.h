@@ -53,8 +53,9 @@ static inline int fg_stream_display_matrix(const AVStream *stream, int32_t matri
     return 1;
 }
 
-/// When a demuxer must stop: a CLOCK_MONOTONIC instant in nanoseconds (0 for never). Owned by Swift
-/// (`Deadline`); read by FFmpeg's blocking I/O through `fg_interrupt`.
+/// When work on one input must stop: a CLOCK_MONOTONIC instant in nanoseconds, 0 for no limit while
+/// the input is being worked on. Owned by Swift (`Deadline`), which moves it as work starts and pauses
+/// (the limit counts time of work, not time waiting for a thread); read by FFmpeg's blocking I/O.
 typedef struct fg_deadline {
     int64_t monotonic_ns;
 } fg_deadline;
@@ -65,21 +66,47 @@ static inline int64_t fg_monotonic_ns(void) {
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
-static inline void fg_deadline_init(fg_deadline *deadline, int64_t monotonic_ns) {
-    deadline->monotonic_ns = monotonic_ns;
+static inline void fg_deadline_set(fg_deadline *deadline, int64_t monotonic_ns) {
+    __atomic_store_n(&deadline->monotonic_ns, monotonic_ns, __ATOMIC_RELAXED);
 }
+
+static inline int fg_deadline_passed(const fg_deadline *deadline) {
+    if (deadline == NULL) return 0;
+    int64_t at = __atomic_load_n(&deadline->monotonic_ns, __ATOMIC_RELAXED);
+    return at > 0 && fg_monotonic_ns() >= at;
+}
+
+/// A cancellation flag: set once, read by every blocking call it is installed on. Owned by Swift
+/// (`CancellationFlag`).
+typedef struct fg_flag {
+    int value;
+} fg_flag;
+
+static inline void fg_flag_set(fg_flag *flag) { __atomic_store_n(&flag->value, 1, __ATOMIC_RELAXED); }
+static inline int fg_flag_is_set(const fg_flag *flag) { return flag != NULL && __atomic_load_n(&flag->value, __ATOMIC_RELAXED) != 0; }
+
+/// What one demuxer's blocking calls check: the input's deadline and the cancellation of the work it
+/// serves (a generator run, an open). Owned by its `FormatContext`.
+typedef struct fg_interrupt_state {
+    const fg_deadline *deadline;
+    const fg_flag *cancelled;
+} fg_interrupt_state;
 
 /// FFmpeg's `AVIOInterruptCB` callback: nonzero stops the blocking call with `AVERROR_EXIT`.
 static inline int fg_interrupt(void *opaque) {
-    fg_deadline *deadline = (fg_deadline *)opaque;
-    if (deadline == NULL) return 0;
-    return deadline->monotonic_ns > 0 && fg_monotonic_ns() >= deadline->monotonic_ns;
+    const fg_interrupt_state *state = (const fg_interrupt_state *)opaque;
+    if (state == NULL) return 0;
+    return fg_flag_is_set(__atomic_load_n(&state->cancelled, __ATOMIC_RELAXED)) || fg_deadline_passed(state->deadline);
+}
+
+static inline void fg_interrupt_set_cancellation(fg_interrupt_state *state, const fg_flag *flag) {
+    __atomic_store_n(&state->cancelled, flag, __ATOMIC_RELAXED);
 }
 
 /// Installs the interrupt callback; call before `avformat_open_input`.
-static inline void fg_set_interrupt(AVFormatContext *context, fg_deadline *deadline) {
+static inline void fg_set_interrupt(AVFormatContext *context, fg_interrupt_state *state) {
     context->interrupt_callback.callback = fg_interrupt;
-    context->interrupt_callback.opaque = deadline;
+    context->interrupt_callback.opaque = state;
 }
 
 static inline int fg_averror_exit(void) { return AVERROR_EXIT; }

@@ -9,7 +9,7 @@ extension AssetImageGenerator {
         let answerer = RequestAnswerer(generator: self, configuration: configuration, threads: 1, demuxer: nil, isCancelled: { false })
         let order = times.indices.sorted { times[$0] == times[$1] ? $0 < $1 : times[$0] < times[$1] }
         return order.enumerated().map { position, index in
-            answerer.answer(times[index], index: index, last: position == order.count - 1)
+            asset.deadline.working { answerer.answer(times[index], index: index, last: position == order.count - 1) }
         }
     }
 }

@@ -55,6 +55,7 @@ final class FrameExtractor {
     let startTimestamp: Int64
     private let settings: Settings
     private let asset: MediaAsset
+    private let cancellation: CancellationFlag?
     private let track: VideoTrack
     private let isCancelled: () -> Bool
     private let deadline: Deadline
@@ -135,8 +136,9 @@ final class FrameExtractor {
     private var keyFlagsMissing = false
 
     /// `demuxer`: one already opened on the asset (by default, one is taken from it).
+    /// `cancellation`: the run's flag, which stops blocking reads at once (`isCancelled` is checked between them).
     init(asset: MediaAsset, demuxer: FormatContext? = nil, settings: Settings, threads: Int, frameThreads: Bool,
-         isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
+         cancellation: CancellationFlag? = nil, isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
         path = asset.path
         self.asset = asset
         track = asset.videoTrack
@@ -146,6 +148,8 @@ final class FrameExtractor {
         maximumPixels = asset.limits.maximumPixelCount
         try asset.requireDecoder()
         if let demuxer { format = demuxer } else { format = try asset.takeDemuxer() }
+        self.cancellation = cancellation
+        if let cancellation { format.stop(when: cancellation) }
         streamIndex = Int32(track.streamIndex)
         let stream = format.stream(track.streamIndex)
         timeBase = stream.pointee.time_base
@@ -648,6 +652,7 @@ final class FrameExtractor {
         } catch {
             throw .decodeFailed("cannot read the file again (\(error.message))")
         }
+        if let cancellation { format.stop(when: cancellation) }
         dropQueuedPackets()
         demuxerIsUntouched = true
     }

@@ -27,6 +27,8 @@ final class GenerationRun: Sendable {
     /// The memory one image of this run takes, for the budget.
     private let imageBytes: Int
     private let stopped = Atomic<Bool>(false)
+    /// Set by `stop()`: ends the blocking FFmpeg calls of this run's demuxers at once.
+    private let cancellation = CancellationFlag()
     private let state = Mutex(State())
 
     private struct Lane {
@@ -105,6 +107,7 @@ final class GenerationRun: Sendable {
     /// released (on the pool: freeing them joins FFmpeg's threads).
     func stop() {
         stopped.store(true, ordering: .relaxed)
+        cancellation.set()
         let (waiting, idle, held) = state.withLock { state -> (CheckedContinuation<ImageResult?, Never>?, [AnswererBox], Int) in
             state.done = true
             let waiting = state.waiting
@@ -192,7 +195,7 @@ final class GenerationRun: Sendable {
                 if lane == 0 { state.spareDemuxer = nil }
                 state.lanes[lane].answerer = AnswererBox(RequestAnswerer(
                     generator: generator, configuration: configuration, threads: state.threadsPerLane, demuxer: demuxer?.format,
-                    isCancelled: { [weak self] in self?.isCancelled ?? true }))
+                    cancellation: cancellation, isCancelled: { [weak self] in self?.isCancelled ?? true }))
             }
             let answerer = state.lanes[lane].answerer!, last = state.endsGroup[position]
             jobs.append { [self] in answer(position, lane: lane, answerer: answerer, last: last) }
@@ -219,7 +222,11 @@ final class GenerationRun: Sendable {
         var demuxer: FormatContext?
         // Without a plan every request is taken to share decoding with the next.
         var groups = [0..<order.count]
+        let deadline = generator.asset.deadline
+        deadline.begin()
+        defer { deadline.end() }
         if !isCancelled, generator.asset.videoTrack.isDecodable, let format = try? generator.asset.takeDemuxer() {
+            format.stop(when: cancellation)
             demuxer = format
             let stream = generator.asset.videoTrack.streamIndex
             let timeBase = format.timeBase(stream: stream), origin = format.timelineOrigin(stream: stream)
@@ -253,7 +260,7 @@ final class GenerationRun: Sendable {
     /// Answers the request at `position` on `lane`'s decoder.
     private func answer(_ position: Int, lane: Int, answerer: AnswererBox, last: Bool) {
         let index = order[position]
-        let result = answerer.answerer.answer(times[index], index: index, last: last)
+        let result = generator.asset.deadline.working { answerer.answerer.answer(times[index], index: index, last: last) }
         var release: AnswererBox?, dropped = false
         let jobs = state.withLock { state -> [@Sendable () -> Void] in
             state.lanes[lane].busy = false

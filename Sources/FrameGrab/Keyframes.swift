@@ -9,13 +9,13 @@ extension MediaAsset {
     /// let keyframes = try await MediaAsset.open(path: "movie.mp4").keyframeTimes()   // [0, 4, 8, …]
     /// ```
     public func keyframeTimes() async throws(FrameGrabError) -> [MediaTime] {
-        try await WorkPool.shared.run { () throws(FrameGrabError) in try self.keyframeTimesBlocking() }
+        try await WorkPool.shared.run { () throws(FrameGrabError) in try self.deadline.working { () throws(FrameGrabError) in try self.keyframeTimesBlocking() } }
     }
 
     /// `keyframeTimes()` on the calling thread, which it blocks while it reads the file.
     @available(*, noasync, message: "reads the whole file on the calling thread; use the async keyframeTimes()")
     public func keyframeTimes() throws(FrameGrabError) -> [MediaTime] {
-        try keyframeTimesBlocking()
+        try deadline.working { () throws(FrameGrabError) in try keyframeTimesBlocking() }
     }
 
     private func keyframeTimesBlocking() throws(FrameGrabError) -> [MediaTime] {

@@ -39,8 +39,23 @@ public final class MediaAsset: Sendable {
     /// ```swift
     /// let asset = try await MediaAsset.open(path: "movie.mp4")
     /// ```
+    ///
+    /// Cancelling the calling task stops a blocked open or read at once (the error is `cancelled`).
     public static func open(path: String, limits: AssetLimits = .default, videoStream: Int? = nil) async throws(FrameGrabError) -> MediaAsset {
-        try await WorkPool.shared.run { () throws(FrameGrabError) in try MediaAsset(path: path, limits: limits, videoStream: videoStream) }
+        let cancellation = CancellationFlag()
+        let result: Result<MediaAsset, FrameGrabError> = await withTaskCancellationHandler {
+            await WorkPool.shared.run {
+                if cancellation.isSet { return .failure(FrameGrabError(.cancelled, "\(path): cancelled", path: path)) }
+                do throws(FrameGrabError) {
+                    return .success(try MediaAsset(path: path, limits: limits, videoStream: videoStream, cancellation: cancellation))
+                } catch {
+                    return .failure(cancellation.isSet ? FrameGrabError(.cancelled, "\(path): cancelled", path: path) : error)
+                }
+            }
+        } onCancel: {
+            cancellation.set()
+        }
+        return try result.get()
     }
 
     /// `open(path:limits:videoStream:)` for a file URL.
@@ -73,14 +88,21 @@ public final class MediaAsset: Sendable {
     /// let still = try MediaAsset(path: "motion-photo.mp4", videoStream: 1)  // the full-size still
     /// ```
     @available(*, noasync, message: "opens and probes the file on the calling thread; use MediaAsset.open(path:) in async code")
-    public init(path: String, limits: AssetLimits = .default, videoStream: Int? = nil) throws(FrameGrabError) {
+    public convenience init(path: String, limits: AssetLimits = .default, videoStream: Int? = nil) throws(FrameGrabError) {
+        try self.init(path: path, limits: limits, videoStream: videoStream, cancellation: nil)
+    }
+
+    /// `cancellation`: stops the open when set (see `open(path:)`).
+    init(path: String, limits: AssetLimits, videoStream: Int?, cancellation: CancellationFlag?) throws(FrameGrabError) {
         FFmpegLog.applyDefault()
         self.path = path
         self.url = URL(fileURLWithPath: path)
         self.limits = limits
+        // The time limit counts from here, while the file is being opened, and later while jobs work on it.
         let deadline = Deadline(limit: limits.timeLimit)
+        defer { deadline.end() }
         self.deadline = deadline
-        let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, limits: limits)
+        let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, cancellation: cancellation, limits: limits)
         formatName = format.formatName
 
         let streams = (0..<format.streamCount).map { StreamInfo(stream: format.stream($0), index: $0) }
@@ -138,11 +160,12 @@ public final class MediaAsset: Sendable {
         return format
     }
 
-    private static func openDemuxer(path: String, deadline: Deadline, limits: AssetLimits) throws(FrameGrabError) -> FormatContext {
+    private static func openDemuxer(path: String, deadline: Deadline, cancellation: CancellationFlag? = nil,
+                                    limits: AssetLimits) throws(FrameGrabError) -> FormatContext {
         try FileCheck.readableFile(path)
         let format: FormatContext
         do {
-            format = try FormatContext(path: path, deadline: deadline, maximumPixels: limits.maximumPixelCount)
+            format = try FormatContext(path: path, deadline: deadline, cancellation: cancellation, maximumPixels: limits.maximumPixelCount)
         } catch {
             if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
             throw FrameGrabError(opening: path, error)

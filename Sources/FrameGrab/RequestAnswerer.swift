@@ -5,18 +5,21 @@ final class RequestAnswerer {
     private let configuration: AssetImageGenerator.Configuration
     private let threads: Int
     private let isCancelled: () -> Bool
+    private let cancellation: CancellationFlag?
     /// A demuxer already opened, for the decoder to use.
     private var demuxer: FormatContext?
     private var extractor: FrameExtractor?
     private var setupError: FrameGrabError?
 
-    /// `isCancelled` is checked while decoding, besides the generator's own cancellation.
+    /// `isCancelled` is checked while decoding, besides the generator's own cancellation; `cancellation`
+    /// (the run's flag) also stops blocking reads.
     init(generator: AssetImageGenerator, configuration: AssetImageGenerator.Configuration, threads: Int,
-         demuxer: FormatContext?, isCancelled: @escaping () -> Bool) {
+         demuxer: FormatContext?, cancellation: CancellationFlag? = nil, isCancelled: @escaping () -> Bool) {
         self.generator = generator
         self.configuration = configuration
         self.threads = threads
         self.demuxer = demuxer
+        self.cancellation = cancellation
         self.isCancelled = isCancelled
     }
 
@@ -89,6 +92,6 @@ final class RequestAnswerer {
         let exact = configuration.toleranceBefore == .zero && configuration.toleranceAfter == .zero
         defer { demuxer = nil }
         return try FrameExtractor(asset: generator.asset, demuxer: demuxer, settings: settings, threads: threads,
-                                  frameThreads: exact, isCancelled: isCancelled)
+                                  frameThreads: exact, cancellation: cancellation, isCancelled: isCancelled)
     }
 }

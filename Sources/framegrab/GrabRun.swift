@@ -226,7 +226,12 @@ struct GrabRun: Sendable {
             asset = try await MediaAsset.open(path: job.input, limits: settings.limits, videoStream: settings.videoStream)
             try asset.requireDecoder()
         } catch {
-            report(input: job.input, error: error, requests: job.requests.count)
+            if error.code == .cancelled {
+                // Interrupted while opening: every request is answered, as cancelled.
+                for request in job.requests { reportCancelled(job.input, request, at: request.specification.resolve(duration: knownDuration)) }
+            } else {
+                report(input: job.input, error: error, requests: job.requests.count)
+            }
             return
         }
         for request in skipped { reportSkipped(input: job.input, request: request, requestedTime: request.specification.resolve(duration: asset.duration)) }
@@ -285,10 +290,13 @@ struct GrabRun: Sendable {
         }
         // Whatever was not answered was cut off by an interrupt.
         for (offset, request) in pending.enumerated() where !answered.contains(offset) {
-            let time = times[offset]
-            report(input: job.input, request: request, requestedTime: time,
-                   error: FrameGrabError(.cancelled, "\(job.input) at \(time): cancelled", path: job.input, requestedTime: time))
+            reportCancelled(job.input, request, at: times[offset])
         }
+    }
+
+    private func reportCancelled(_ input: String, _ request: Request, at time: MediaTime) {
+        report(input: input, request: request, requestedTime: time,
+               error: FrameGrabError(.cancelled, "\(input) at \(time): cancelled", path: input, requestedTime: time))
     }
 
     private func write(_ generated: GeneratedImage, encoded: Task<[UInt8], any Error>, for request: Request,

@@ -19,23 +19,38 @@ import Testing
         #expect(asset.videoTrack.encodedSize == PixelSize(width: 320, height: 240))
     }
 
-    /// Once the time limit has passed, every request fails with `timedOut` at once, naming the file and time.
+    /// Once the time limit has been used up by work on the file, every later request fails with `timedOut`
+    /// at once, naming the file and time.
     @Test func timeLimitFailsEveryLaterRequest() async throws {
-        // (The work pool is shared by every test running at once: the first image may wait its turn.)
-        let asset = try await MediaAsset.open(path: path, limits: AssetLimits(timeLimit: .seconds(3)))
+        let asset = try await MediaAsset.open(path: path, limits: AssetLimits(timeLimit: .milliseconds(30)))
         let generator = AssetImageGenerator(asset: asset)
-        _ = try await generator.image(at: MediaTime(seconds: 1))
-        try await Task.sleep(for: .milliseconds(3100))
-        let started = ContinuousClock.now
-        var codes: [FrameGrabError.Code] = []
-        for await result in generator.images(for: [MediaTime(seconds: 2), MediaTime(seconds: 8)]) {
-            if case .failure(_, let error) = result {
+        generator.decoderThreadCount = 1
+        // Every frame of the file, each decoded and converted: far more than 30 ms of work.
+        let times = (0..<250).map { MediaTime(value: Int64($0) * 40, timescale: 1000) }
+        var codes: [FrameGrabError.Code?] = []
+        var firstTimeout: ContinuousClock.Instant?
+        for await result in generator.images(for: times) {
+            switch result {
+            case .success: codes.append(nil)
+            case .failure(_, let error):
                 codes.append(error.code)
-                #expect(error.message.contains(path) && error.message.contains("3 s"), "\(error)")
+                #expect(error.code == .timedOut, "\(error)")
+                #expect(error.message.contains(path) && error.message.contains("0.03 s"), "\(error)")
+                if firstTimeout == nil { firstTimeout = .now }
             }
         }
-        #expect(codes == [.timedOut, .timedOut])
-        #expect(ContinuousClock.now - started < .seconds(1))
+        let first = try #require(codes.firstIndex { $0 == .timedOut }, "the limit never passed")
+        #expect(codes[first...].allSatisfy { $0 == .timedOut }, "every request after the limit fails")
+        #expect(ContinuousClock.now - firstTimeout! < .seconds(1))
+    }
+
+    /// The limit counts time of work on the file, not time it waits (here, asleep between two requests).
+    @Test func waitingDoesNotUseTheTimeLimit() async throws {
+        let asset = try await MediaAsset.open(path: path, limits: AssetLimits(timeLimit: .milliseconds(500)))
+        let generator = AssetImageGenerator(asset: asset)
+        _ = try await generator.image(at: MediaTime(seconds: 1))
+        try await Task.sleep(for: .milliseconds(700))
+        _ = try await generator.image(at: MediaTime(seconds: 2))
     }
 
     @Test func noTimeLimitByDefault() throws {

@@ -4,22 +4,24 @@ import CFFmpeg
 final class FormatContext {
     let pointer: UnsafeMutablePointer<AVFormatContext>
 
-    /// The deadline FFmpeg's blocking calls on this context check; kept alive as long as the context.
-    let deadline: Deadline
+    /// What FFmpeg's blocking calls on this context check: kept alive as long as the context.
+    private let interrupt: InterruptState
 
     /// Opens `path` and reads enough of it to know its streams. Blocking I/O stops with `AVERROR_EXIT`
-    /// once `deadline` passes; the decoders that probe the streams refuse pictures of more than
-    /// `maximumPixels` pixels before allocating them.
-    init(path: String, deadline: Deadline, maximumPixels: Int) throws(FFmpegError) {
+    /// once `deadline` passes or `cancellation` is set; the decoders that probe the streams refuse pictures
+    /// of more than `maximumPixels` pixels before allocating them.
+    init(path: String, deadline: Deadline, cancellation: CancellationFlag? = nil, maximumPixels: Int) throws(FFmpegError) {
         guard var context = avformat_alloc_context() else { throw FFmpegError(call: "avformat_alloc_context", code: fg_averror(ENOMEM)) }
-        deadline.install(on: context)
+        let interrupt = InterruptState(deadline: deadline)
+        if let cancellation { interrupt.install(cancellation) }
+        fg_set_interrupt(context, interrupt.pointer)
+        self.interrupt = interrupt
         var opened: UnsafeMutablePointer<AVFormatContext>? = context
         // On failure avformat_open_input frees the context itself.
         try check(avformat_open_input(&opened, path, nil, nil), "avformat_open_input")
         guard let opened else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
         context = opened
         pointer = context
-        self.deadline = deadline
         let count = Int(context.pointee.nb_streams)
         var options = [OpaquePointer?](repeating: nil, count: max(count, 1))
         let limit = String(min(max(maximumPixels, 1), Int(Int64.max)))
@@ -36,6 +38,12 @@ final class FormatContext {
     deinit {
         var context: UnsafeMutablePointer<AVFormatContext>? = pointer
         avformat_close_input(&context)
+    }
+
+    /// Makes blocking calls on this context stop as soon as `flag` is set (the cancellation of the run now
+    /// using it), as well as at the deadline.
+    func stop(when flag: CancellationFlag) {
+        interrupt.install(flag)
     }
 
     var streamCount: Int { Int(pointer.pointee.nb_streams) }
@@ -185,5 +193,26 @@ final class FormatContext {
         if sar.num <= 0 || sar.den <= 0 { sar = stream(streamIndex).pointee.codecpar.pointee.sample_aspect_ratio }
         if sar.num <= 0 || sar.den <= 0 { return (1, 1) }
         return (Int(sar.num), Int(sar.den))
+    }
+}
+
+/// The C struct a context's interrupt callback reads, and the Swift objects whose C parts it points to.
+private final class InterruptState {
+    let pointer: UnsafeMutablePointer<fg_interrupt_state>
+    private let deadline: Deadline
+    /// Every flag ever installed stays alive with the context: FFmpeg may still be reading the one replaced.
+    private var flags: [CancellationFlag] = []
+
+    init(deadline: Deadline) {
+        self.deadline = deadline
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: fg_interrupt_state(deadline: deadline.pointer, cancelled: nil))
+    }
+
+    deinit { pointer.deallocate() }
+
+    func install(_ flag: CancellationFlag) {
+        flags.append(flag)
+        fg_interrupt_set_cancellation(pointer, flag.pointer)
     }
 }
