@@ -1,8 +1,11 @@
+import Foundation
+
 /// Why an asset could not be opened or a requested image could not be made.
 ///
 /// `code` is a stable identifier meant for scripts (it appears in the command's JSON output);
-/// `message` is for people and names the file and, where there is one, the requested time.
-public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertible {
+/// `message` is for people and names the file and, where there is one, the requested time. It is also the
+/// error's `errorDescription`, so `localizedDescription` says the same.
+public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     public enum Code: String, Sendable, CaseIterable {
         /// The file does not exist.
         case notFound
@@ -58,6 +61,9 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String { message }
+
+    /// The message, for `localizedDescription`.
+    public var errorDescription: String? { message }
 
     /// The same error about another requested time.
     func at(_ time: MediaTime) -> FrameGrabError {

@@ -108,11 +108,12 @@ final class GenerationRun: Sendable {
     func stop() {
         stopped.store(true, ordering: .relaxed)
         cancellation.set()
-        let (waiting, idle, held) = state.withLock { state -> (CheckedContinuation<ImageResult?, Never>?, [AnswererBox], Int) in
+        // (Results dropped here give their budget back as they go: see `ImageBudget.Share`.)
+        let (waiting, idle, held) = state.withLock { state -> (CheckedContinuation<ImageResult?, Never>?, [AnswererBox], [Int: ImageResult]) in
             state.done = true
             let waiting = state.waiting
             state.waiting = nil
-            let held = state.finished.count
+            let held = state.finished
             state.finished.removeAll()
             var idle: [AnswererBox] = []
             for index in state.lanes.indices where !state.lanes[index].busy {
@@ -121,7 +122,7 @@ final class GenerationRun: Sendable {
             }
             return (waiting, idle, held)
         }
-        budget.release(held * imageBytes)
+        withExtendedLifetime(held) {}
         waiting?.resume(returning: nil)
         if !idle.isEmpty { pool.submit { withExtendedLifetime(idle) {} } }
     }
@@ -141,7 +142,6 @@ final class GenerationRun: Sendable {
         state.heldPerGroup[state.groupOf[state.reading]] -= 1
         state.reading += 1
         state.waiting = nil
-        budget.release(imageBytes)
         continuation.resume(returning: handedOver(result))
     }
 
@@ -260,13 +260,20 @@ final class GenerationRun: Sendable {
     /// Answers the request at `position` on `lane`'s decoder.
     private func answer(_ position: Int, lane: Int, answerer: AnswererBox, last: Bool) {
         let index = order[position]
-        let result = generator.asset.deadline.working { answerer.answerer.answer(times[index], index: index, last: last) }
-        var release: AnswererBox?, dropped = false
+        var result = generator.asset.deadline.working { answerer.answerer.answer(times[index], index: index, last: last) }
+        // The budget taken for this answer goes with its image, or at once when there is none.
+        let share = ImageBudget.Share(budget, bytes: imageBytes)
+        if case .success(var generated) = result.outcome {
+            generated.budgetShare = share
+            result = ImageResult(requestIndex: result.requestIndex, requestedTime: result.requestedTime, outcome: .success(generated))
+        }
+        withExtendedLifetime(share) {}
+        var release: AnswererBox?
         let jobs = state.withLock { state -> [@Sendable () -> Void] in
             state.lanes[lane].busy = false
             guard !state.done else {
                 // Stopped meanwhile: the result goes, and so does the decoder.
-                (release, dropped) = (state.lanes[lane].answerer, true)
+                release = state.lanes[lane].answerer
                 state.lanes[lane].answerer = nil
                 return []
             }
@@ -279,7 +286,6 @@ final class GenerationRun: Sendable {
             deliver(&state)
             return pump(&state)
         }
-        if dropped { budget.release(imageBytes) }
         withExtendedLifetime(release) {}
         for job in jobs { pool.submit(job) }
     }

@@ -1,8 +1,9 @@
 import Synchronization
 
-/// The memory, shared by every run of the process, that decoded images may take while they wait for their
-/// consumer (to be encoded, in the command): runs answer ahead of their consumers only while it has room.
-/// The image a consumer is waiting for is always made, budget or not, so every run makes progress.
+/// The memory, shared by every run of the process, that decoded images may take until their consumer is
+/// done with them (in the command: until they are encoded): runs answer ahead of their consumers only while
+/// it has room. The image a consumer is waiting for is always made, budget or not, so every run makes
+/// progress: at most the budget, plus one image per waiting consumer, plus what consumers hold.
 public final class ImageBudget: Sendable {
     /// The process's budget: 256 MiB (about forty 1080p RGB images, or four 4K 16-bit RGBA ones).
     public static let shared = ImageBudget(bytes: 256 << 20)
@@ -53,6 +54,19 @@ public final class ImageBudget: Sendable {
     /// Calls `body` once, the next time room is freed.
     func notifyWhenFreed(_ body: @escaping @Sendable () -> Void) {
         state.withLock { $0.waiters.append(body) }
+    }
+
+    /// Bytes taken for one image, given back when the image's last holder lets it go (`GeneratedImage`
+    /// carries it): the budget counts images until their consumer is done with them, not only until they
+    /// are handed over.
+    final class Share: Sendable {
+        let budget: ImageBudget
+        let bytes: Int
+        init(_ budget: ImageBudget, bytes: Int) {
+            self.budget = budget
+            self.bytes = bytes
+        }
+        deinit { budget.release(bytes) }
     }
 
     /// The memory one image of a run takes: its output size (the display size fitted in `maximumSize`) at

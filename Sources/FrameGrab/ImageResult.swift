@@ -5,6 +5,8 @@ public struct GeneratedImage: Sendable {
     public let actualTime: MediaTime
     /// Whether that frame is a keyframe (a frame that decodes on its own).
     public let isKeyframe: Bool
+    /// The image's share of the process's `ImageBudget`, given back when the last copy of this value goes.
+    var budgetShare: ImageBudget.Share? = nil
 }
 
 /// The answer to one request of `AssetImageGenerator.results(for:)`.

@@ -60,6 +60,10 @@ struct Grab: AsyncParsableCommand {
             transform: { try TimeSelection.parseCount($0) })
     var count: Int?
 
+    @Option(name: .customLong("max-requests"),
+            help: ArgumentHelp("Refuse to run when one input would get more than N times (default 20000).", valueName: "n"))
+    var maxRequests = GrabSettings.defaultMaximumRequests
+
     @Option(help: ArgumentHelp("Both tolerances: exact, keyframe (unbounded) or seconds.", valueName: "exact|keyframe|seconds"),
             transform: { try ToleranceSpecification.parse($0) })
     var tolerance: MediaTime?
@@ -160,6 +164,11 @@ struct Grab: AsyncParsableCommand {
             throw ValidationError("--skip-existing cannot be used with --golden (the golden files exist).")
         }
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
+        if maxRequests < 1 { throw ValidationError("--max-requests must be at least 1.") }
+        let fixed = times.reduce(0) { $0 + $1.count } + (count ?? 0)
+        if fixed > maxRequests {
+            throw ValidationError("\(fixed) times are asked for each input, more than --max-requests \(maxRequests); ask for fewer, or raise --max-requests.")
+        }
         if writesToStandardOutput { try validateStandardOutput() }
         if golden != nil && output.hasPrefix("/") {
             throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
@@ -202,6 +211,9 @@ struct Grab: AsyncParsableCommand {
         var selection = TimeSelection(specifications: times.flatMap { $0 }, every: every, count: count)
         if let timesFile { selection.specifications += try Grab.readTimesFile(timesFile) }
         if selection.isEmpty { throw ValidationError("The times file \(timesFile ?? "") lists no times.") }
+        if selection.fixedCount + (count ?? 0) > maxRequests {
+            throw ValidationError("\(selection.fixedCount + (count ?? 0)) times are asked for each input, more than --max-requests \(maxRequests); ask for fewer, or raise --max-requests.")
+        }
         let settings = GrabSettings(
             inputs: inputs,
             recursive: recursive,
@@ -225,7 +237,8 @@ struct Grab: AsyncParsableCommand {
             golden: goldenCheck,
             limits: limits.assetLimits,
             videoStream: stream,
-            toStandardOutput: writesToStandardOutput)
+            toStandardOutput: writesToStandardOutput,
+            maximumRequests: maxRequests)
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }
@@ -292,4 +305,8 @@ struct GrabSettings: Sendable {
     var videoStream: Int? = nil
     /// `-o -`: the one image goes to stdout, and the lines that would go there (`--json`) go to stderr.
     var toStandardOutput = false
+    /// `--max-requests`: the most times one input may get; more is a usage error before anything is decoded.
+    var maximumRequests = GrabSettings.defaultMaximumRequests
+
+    static let defaultMaximumRequests = 20_000
 }

@@ -33,8 +33,18 @@ struct GrabRun: Sendable {
     /// Runs everything and returns the exit status.
     func run() async -> Int32 {
         let started = ContinuousClock.now
+        // Signals are heard from the first moment: planning (which opens every file of a folder) is
+        // cancelled by them too.
         let interrupt = Interrupt.install()
-        guard let jobs = await plan() else { return 64 }
+        let planning = Task { await plan() }
+        interrupt.onSignal { planning.cancel() }
+        guard let jobs = await planning.value else { return interrupt.received.map { 128 + $0 } ?? 64 }
+        if let signal = interrupt.received {
+            // Interrupted while planning: nothing was decoded or written.
+            Summary.report(counts.snapshot, files: jobs.count, elapsed: ProgressBar.seconds(ContinuousClock.now - started),
+                           json: settings.json, quiet: settings.quiet || (settings.json && settings.toStandardOutput), output: output)
+            return 128 + signal
+        }
         let progress = ProgressBar.wanted(quiet: settings.quiet)
             ? ProgressBar(output: output, counts: counts, totalFiles: jobs.count, totalRequests: jobs.reduce(0) { $0 + $1.requests.count })
             : nil
@@ -92,12 +102,14 @@ struct GrabRun: Sendable {
         let limits = settings.limits, videoStream = settings.videoStream
         let probes = await GrabRun.concurrentMap(inputs, limit: settings.jobs) { input -> Probe in
             guard needsDuration || !input.isExplicit else { return .notOpened }
-            return GrabRun.probe(input, limits: limits, videoStream: videoStream)
+            return await GrabRun.probe(input, limits: limits, videoStream: videoStream)
         }
+        // Interrupted: nothing more is opened, nothing is planned.
+        if Task.isCancelled { return [] }
         var jobs: [Job] = []
         var owners: [String: (input: String, index: Int, specification: TimeSpecification)] = [:]
         let inputFiles = Set(allInputs.map { GrabRun.canonicalPath($0.path) })
-        for (input, probe) in zip(inputs, probes) {
+        for (input, probe) in zip(inputs, probes.map { $0! }) {
             var job = Job(input: input.path, duration: nil, requests: [])
             var specifications = selection.specifications
             switch probe {
@@ -115,6 +127,12 @@ struct GrabRun: Sendable {
                     report(input: input.path, error: FrameGrabError(.invalidData,
                         "\(input.path): the duration of the video is unknown, so --every and --count cannot place times", path: input.path))
                     continue
+                }
+                // Counted before anything is made: --every 0.00001 on a long video is millions of times.
+                let asked = selection.count(duration: duration)
+                if asked > settings.maximumRequests {
+                    output.standardError("framegrab: refusing to run: \(input.path) would get \(asked) times, more than --max-requests \(settings.maximumRequests); ask for fewer (a longer --every), or raise --max-requests")
+                    return nil
                 }
                 specifications = selection.resolve(duration: duration)
             }
@@ -154,9 +172,9 @@ struct GrabRun: Sendable {
 
     /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that
     /// FFmpeg cannot read, that has no video stream, or that is a still image, is not a video.
-    private static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?) -> Probe {
+    private static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?) async -> Probe {
         do {
-            let asset = try MediaAsset(path: input.path, limits: limits, videoStream: videoStream)
+            let asset = try await MediaAsset.open(path: input.path, limits: limits, videoStream: videoStream)
             if !input.isExplicit && isStillImage(asset) {
                 return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
             }
@@ -174,23 +192,24 @@ struct GrabRun: Sendable {
         asset.formatName == "image2" || asset.formatName.hasSuffix("_pipe")
     }
 
-    /// `transform` applied to every item, at most `limit` at once, results in the items' order.
-    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], limit: Int, _ transform: @escaping @Sendable (T) -> R) async -> [R] {
+    /// `transform` applied to every item, at most `limit` at once, results in the items' order. Once the
+    /// calling task is cancelled no more items are started, and those not started come back nil.
+    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], limit: Int, _ transform: @escaping @Sendable (T) async -> R) async -> [R?] {
         var results = [R?](repeating: nil, count: items.count)
         await withTaskGroup(of: (Int, R).self) { group in
             var running = 0
             for (offset, item) in items.enumerated() {
+                if Task.isCancelled { break }
                 if running >= max(1, limit), let (done, result) = await group.next() {
                     results[done] = result
                     running -= 1
                 }
-                // (The transform blocks — it opens files — so it runs on the library's work pool.)
-                group.addTask { (offset, await WorkPool.shared.run { transform(item) }) }
+                group.addTask { (offset, await transform(item)) }
                 running += 1
             }
             for await (done, result) in group { results[done] = result }
         }
-        return results.map { $0! }
+        return results
     }
 
     /// The absolute path with `.`, `..` and symbolic links resolved, so that two spellings of one file match.
@@ -248,11 +267,10 @@ struct GrabRun: Sendable {
         generator.decoderThreadCount = decoderThreads(concurrent: concurrent)
         let times = pending.map { $0.specification.resolve(duration: asset.duration) }
         var answered = Set<Int>()
-        // Images are encoded and written on other cores while the decoder moves on; at most
-        // `encodersInFlight` decoded images wait for their PNG at any moment.
-        let encodersInFlight = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        // Images are encoded and written on other cores while the decoder moves on; the process encodes
+        // at most `EncoderSlots.shared` images at once, whatever --jobs is.
+        let slots = EncoderSlots.shared
         await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
             // Requests answered by the same frame share one PNG encoding.
             // (With --metadata the text chunks name the requested time, so only identical options share.)
             var lastEncoding: (time: MediaTime, options: PNGOptions, bytes: Task<[UInt8], any Error>)?
@@ -261,13 +279,12 @@ struct GrabRun: Sendable {
                 answered.insert(result.requestIndex)
                 switch result.outcome {
                 case .success(let generated):
-                    if inFlight >= encodersInFlight {
-                        await group.next()
-                        inFlight -= 1
-                    }
+                    await slots.acquire()
                     if let golden = settings.golden {
-                        group.addTask { check(generated, against: golden, for: request, of: job.input, requestedTime: result.requestedTime) }
-                        inFlight += 1
+                        group.addTask {
+                            await WorkPool.shared.run { check(generated, against: golden, for: request, of: job.input, requestedTime: result.requestedTime) }
+                            slots.release()
+                        }
                         continue
                     }
                     let encoding: Task<[UInt8], any Error>
@@ -276,13 +293,14 @@ struct GrabRun: Sendable {
                     if let last = lastEncoding, last.time == generated.actualTime, last.options == png {
                         encoding = last.bytes
                     } else {
-                        encoding = Task { try generated.image.pngData(options: png) }
+                        // Encoding is pixel work: on the library's work pool.
+                        encoding = Task { try await WorkPool.shared.run { () throws -> [UInt8] in try generated.image.pngData(options: png) } }
                         lastEncoding = (generated.actualTime, png, encoding)
                     }
                     group.addTask {
                         await write(generated, encoded: encoding, for: request, of: job.input, requestedTime: result.requestedTime)
+                        slots.release()
                     }
-                    inFlight += 1
                 case .failure(let error):
                     report(input: job.input, request: request, requestedTime: result.requestedTime, error: error)
                 }
@@ -304,12 +322,16 @@ struct GrabRun: Sendable {
         var failure: String?
         do {
             let bytes = try await encoded.value
-            if settings.toStandardOutput {
-                failure = output.standardOutputBytes(bytes).map { "cannot write to standard output: " + String(cString: strerror($0)) }
-            } else {
-                let folder = URL(fileURLWithPath: request.path).deletingLastPathComponent()
+            // Writing files blocks: on the library's work pool, never on the cooperative pool.
+            let toStandardOutput = settings.toStandardOutput, output = self.output, path = request.path
+            failure = try await WorkPool.shared.run { () throws -> String? in
+                if toStandardOutput {
+                    return output.standardOutputBytes(bytes).map { "cannot write to standard output: " + String(cString: strerror($0)) }
+                }
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try AtomicFile.write(bytes, to: request.path)
+                try AtomicFile.write(bytes, to: path)
+                return nil
             }
         } catch {
             let reason = (error as? AtomicFile.WriteError)?.reason ?? (error as NSError).localizedDescription

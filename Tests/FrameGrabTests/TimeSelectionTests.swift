@@ -21,6 +21,25 @@ import Testing
         #expect(TimeSelection.every(MediaTime(value: 1, timescale: 1), duration: .zero).isEmpty)
     }
 
+    /// The request count is known before the requests are made (for `--max-requests`), and exactly.
+    @Test func everyCountMatchesTheTimes() {
+        let cases: [(MediaTime, MediaTime)] = [
+            (MediaTime(value: 3, timescale: 1), MediaTime(value: 10, timescale: 1)),
+            (MediaTime(value: 5, timescale: 1), MediaTime(value: 10, timescale: 1)),
+            (MediaTime(value: 1, timescale: 3), MediaTime(value: 1, timescale: 1)),
+            (MediaTime(value: 1, timescale: 2000), MediaTime(value: 10, timescale: 1)),
+            (MediaTime(value: 7, timescale: 100), MediaTime(value: 123_456, timescale: 90_000)),
+        ]
+        for (interval, duration) in cases {
+            #expect(TimeSelection.everyCount(interval, duration: duration) == TimeSelection.every(interval, duration: duration).count,
+                    "every \(interval) over \(duration)")
+        }
+        // Counted without making them: a million times over 10 s.
+        #expect(TimeSelection.everyCount(MediaTime(value: 1, timescale: 100_000), duration: MediaTime(value: 10, timescale: 1)) == 1_000_000)
+        #expect(TimeSelection(specifications: [.time(.zero)], every: MediaTime(value: 1, timescale: 1), count: 4)
+                    .count(duration: MediaTime(value: 10, timescale: 1)) == 1 + 10 + 4)
+    }
+
     /// Time i of N is duration × (2i − 1) / (2N): the middles of N equal slices.
     @Test func countIsTheMiddlesOfEqualSlices() {
         let ten = MediaTime(value: 10, timescale: 1)

@@ -33,7 +33,7 @@ import Testing
     /// The options as this test knows them; the declared ones must be the same list.
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
                                "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--verbose",
-                               "--recursive", "--times-file", "--every", "--count", "--skip-existing", "--shard", "--quiet",
+                               "--recursive", "--times-file", "--every", "--count", "--max-requests", "--skip-existing", "--shard", "--quiet",
                                "--metadata", "--golden", "--max-pixels", "--timeout", "--stream"]
 
     @Test func theOptionListMatchesGrabSwift() {

@@ -47,6 +47,25 @@ public struct TimeSelection: Sendable, Equatable {
     /// How many requests a video of unknown length gets before `--every`/`--count` are applied.
     public var fixedCount: Int { specifications.count }
 
+    /// How many requests `resolve(duration:)` gives, counted without making them.
+    public func count(duration: MediaTime) -> Int {
+        var total = specifications.count
+        if let count, duration.isNumeric { total += count }
+        if let every { total += TimeSelection.everyCount(every, duration: duration) }
+        return total
+    }
+
+    /// How many times `every(_:duration:)` gives: the multiples of `interval` before `duration`, counted
+    /// exactly (times are exact fractions), without making them.
+    public static func everyCount(_ interval: MediaTime, duration: MediaTime) -> Int {
+        guard interval.isNumeric, interval > .zero, duration.isNumeric, duration > .zero else { return 0 }
+        // ceil(duration / interval), in Int128 so that no product overflows.
+        let numerator = Int128(duration.value) * Int128(interval.timescale)
+        let denominator = Int128(duration.timescale) * Int128(interval.value)
+        let steps = (numerator + denominator - 1) / denominator
+        return Int(clamping: steps)
+    }
+
     // MARK: Formulas
 
     /// 0, `interval`, 2 × `interval`, … while the time is before `duration`. An unknown or empty duration gives none.
