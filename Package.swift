@@ -39,6 +39,9 @@ let package = Package(
         ),
         // The fuzz target over open-probe-seek-decode (scripts/fuzz); built plainly, it replays inputs given as arguments.
         .executableTarget(name: "framegrab-fuzz", dependencies: ["FrameGrab"]),
+        // A library user's program: generators in a task group beside a task that sleeps 10 ms in a loop
+        // (HeartbeatTests runs it, in a process of its own).
+        .executableTarget(name: "framegrab-heartbeat", dependencies: ["FrameGrab"]),
         // Fixture paths, the manifest ffprobe wrote about them, and the frame-number reader: shared by the tests.
         .target(name: "TestSupport", dependencies: ["FrameGrab"], path: "Tests/TestSupport"),
         .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab", "TestSupport"]),
