@@ -10,7 +10,8 @@ final class CodecContext {
     /// `frameThreads`: decode several frames at once (more throughput, but a few frames of latency after
     /// every seek); otherwise only slices of one frame are decoded in parallel.
     /// Pictures of more than `maximumPixels` pixels are refused before FFmpeg allocates them.
-    init(stream: UnsafeMutablePointer<AVStream>, threads: Int, frameThreads: Bool, maximumPixels: Int) throws {
+    init(format: FormatContext, stream streamIndex: Int, threads: Int, frameThreads: Bool, maximumPixels: Int) throws {
+        let stream = format.stream(streamIndex)
         let parameters = stream.pointee.codecpar!
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw DecoderNotFound(codecName: String(cString: avcodec_get_name(parameters.pointee.codec_id)))
@@ -32,10 +33,11 @@ final class CodecContext {
         avcodec_free_context(&context)
     }
 
-    /// Which frames the decoder may skip (`AVDISCARD_DEFAULT` decodes everything).
-    var skipFrame: AVDiscard {
-        get { pointer.pointee.skip_frame }
-        set { pointer.pointee.skip_frame = newValue }
+    /// Whether the decoder skips frames no other frame refers to (`AVDISCARD_NONREF`) instead of decoding
+    /// everything.
+    var skipsUnreferencedFrames: Bool {
+        get { pointer.pointee.skip_frame == AVDISCARD_NONREF }
+        set { pointer.pointee.skip_frame = newValue ? AVDISCARD_NONREF : AVDISCARD_DEFAULT }
     }
 
     /// Sends a packet (or, with nil, the end of the stream). Returns false when the decoder must

@@ -99,6 +99,20 @@ final class FormatContext {
         return startTime != nil || stream(streamIndex).pointee.start_time != fg_nopts_value()
     }
 
+    /// A stream's own duration, when the container gives one.
+    func duration(stream streamIndex: Int) -> MediaTime? {
+        let stream = self.stream(streamIndex).pointee
+        guard stream.duration != fg_nopts_value(), stream.duration > 0 else { return nil }
+        return MediaTime(ticks: stream.duration, timeBase: TimeBase(stream.time_base))
+    }
+
+    /// Makes the demuxer skip the packets of every stream but one.
+    func readOnly(stream kept: Int) {
+        for index in 0..<streamCount where index != kept {
+            stream(index).pointee.discard = AVDISCARD_ALL
+        }
+    }
+
     /// Whether the demuxer seeks by searching the file for timestamps (MPEG-TS, MPEG-PS: no index), which
     /// can land after the point asked for; reading from the first byte is the sure way to the start.
     var searchesTimestamps: Bool { pointer.pointee.iformat.pointee.read_timestamp != nil }
@@ -177,13 +191,27 @@ final class FormatContext {
         let streamStart = stream.pointee.start_time == fg_nopts_value() ? nil : stream.pointee.start_time
         guard let start = startTime else { return streamStart ?? 0 }
         let ticks = av_rescale_q_rnd(start, fg_time_base_q(), timeBase, AV_ROUND_NEAR_INF)
-        if let streamStart, abs(MediaTime(ticks: streamStart - ticks, timeBase: timeBase).seconds) <= 1e-6 {
+        if let streamStart, abs(MediaTime(ticks: streamStart - ticks, timeBase: TimeBase(timeBase)).seconds) <= 1e-6 {
             return streamStart
         }
         return ticks
     }
 
-    func timeBase(stream streamIndex: Int) -> AVRational { stream(streamIndex).pointee.time_base }
+    func timeBase(stream streamIndex: Int) -> TimeBase { TimeBase(stream(streamIndex).pointee.time_base) }
+
+    /// The presentation time of a stream's first frame, when the demuxer knows it.
+    func startTimestamp(stream streamIndex: Int) -> Int64? {
+        let start = stream(streamIndex).pointee.start_time
+        return start == fg_nopts_value() ? nil : start
+    }
+
+    /// Ticks of one frame of a stream at its stated rate (1 when unknown).
+    func nominalFrameDuration(stream streamIndex: Int) -> Int64 {
+        let stream = self.stream(streamIndex).pointee
+        let rate = stream.avg_frame_rate.num > 0 ? stream.avg_frame_rate : stream.r_frame_rate
+        guard rate.num > 0, rate.den > 0 else { return 1 }
+        return max(1, av_rescale_q(1, AVRational(num: rate.den, den: rate.num), stream.time_base))
+    }
 
     /// The shape of a stream's pixels by FFmpeg's rule (`av_guess_sample_aspect_ratio`): the container's
     /// ratio when it states one, else the frame's (the bitstream's), else the codec parameters'; 1:1 when

@@ -28,6 +28,13 @@ final class Frame {
     /// Whether the decoder says the picture is not what the encoder made: flagged corrupt (decoded from
     /// missing references) or decoded with errors concealed.
     var isDamaged: Bool { pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 || pointer.pointee.decode_error_flags != 0 }
+    /// Which field of an interlaced frame is shown first: 0 (the top one) or 1.
+    var firstField: Int { pointer.pointee.top_field_first != 0 ? 0 : 1 }
+    /// The frame's colour primaries as an ITU-T H.273 code point.
+    var colourPrimariesCode: UInt8 { UInt8(clamping: pointer.pointee.color_primaries.rawValue) }
+    /// The brightest light the frame says it holds, in cd/m² (content light level, else mastering display);
+    /// 0 when it carries neither.
+    var peakLuminance: Double { fg_frame_peak_luminance(pointer) }
     var isInterlaced: Bool { pointer.pointee.interlaced_frame != 0 }
 
     /// Makes this frame a new reference to `other`'s data.

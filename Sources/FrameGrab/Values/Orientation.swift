@@ -1,5 +1,3 @@
-import CFFmpeg
-
 /// How stored pixels are turned to be shown upright: an optional horizontal mirror of the stored
 /// picture, then a clockwise rotation by a multiple of 90°. Read from the stream's display matrix.
 public struct Orientation: Sendable, Equatable {
@@ -44,7 +42,7 @@ public struct Orientation: Sendable, Equatable {
             unflipped[0] = -matrix[0]
             unflipped[3] = -matrix[3]
         }
-        let angle = unflipped.withUnsafeBufferPointer { av_display_rotation_get($0.baseAddress) }
+        let angle = DisplayMatrix.counterclockwiseRotation(unflipped)
         let quarterTurns = angle.isNaN ? 0 : Int((-angle / 90).rounded())
         self.init(rotation: quarterTurns * 90, mirrored: mirrored)
     }

@@ -1,4 +1,3 @@
-import CFFmpeg
 import Foundation
 import Synchronization
 
@@ -105,12 +104,11 @@ public final class MediaAsset: Sendable {
         let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, cancellation: cancellation, limits: limits)
         formatName = format.formatName
 
-        let streams = (0..<format.streamCount).map { StreamInfo(stream: format.stream($0), index: $0) }
+        let streams = (0..<format.streamCount).map { StreamInfo(format: format, index: $0) }
         self.streams = streams
         let choice = try VideoStreamSelection.choose(requested: videoStream, streams: streams, format: format, path: path)
         let chosen = choice.index
         videoStreamSelection = choice.selection
-        let stream = format.stream(chosen)
         let track = VideoTrack(format: format, index: chosen)
         guard track.encodedSize.width > 0, track.encodedSize.height > 0 else {
             throw FrameGrabError(.invalidData, "\(path): the video stream has no picture size (corrupt or unsupported data)", path: path)
@@ -125,15 +123,13 @@ public final class MediaAsset: Sendable {
         startTime = start
         if let d = format.duration {
             duration = MediaTime(value: d, timescale: 1_000_000)
-        } else if stream.pointee.duration != fg_nopts_value(), stream.pointee.duration > 0 {
-            duration = MediaTime(ticks: stream.pointee.duration, timeBase: stream.pointee.time_base)
+        } else if let streamDuration = format.duration(stream: chosen) {
+            duration = streamDuration
         } else {
             duration = .invalid
         }
         // Read nothing from the other streams: the demuxer skips their packets.
-        for index in 0..<format.streamCount where index != chosen {
-            format.stream(index).pointee.discard = AVDISCARD_ALL
-        }
+        format.readOnly(stream: chosen)
         spareDemuxer = Mutex(DemuxerBox(format))
     }
 
@@ -154,9 +150,7 @@ public final class MediaAsset: Sendable {
             return spare
         }
         let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, limits: limits)
-        for index in 0..<format.streamCount where index != videoTrack.streamIndex {
-            format.stream(index).pointee.discard = AVDISCARD_ALL
-        }
+        format.readOnly(stream: videoTrack.streamIndex)
         return format
     }
 
@@ -210,7 +204,7 @@ extension FrameGrabError {
             // read fine up to that point (FileCheck saw a readable regular file).
             self.init(.invalidData, "\(path): not a media file FFmpeg can read (cut short or corrupt: \(error.message))", path: path)
         default:
-            if error.isInvalidData || error.code == fg_averror_eof() {
+            if error.isInvalidData || error.isEndOfFile {
                 self.init(.invalidData, "\(path): not a media file FFmpeg can read (unrecognised or corrupt data)", path: path)
             } else {
                 self.init(.readFailed, "\(path): cannot read the file (\(error.message))", path: path)
@@ -219,28 +213,3 @@ extension FrameGrabError {
     }
 }
 
-extension MediaTime {
-    /// `ticks` of a stream's time base, exactly.
-    init(ticks: Int64, timeBase: AVRational) {
-        if timeBase.num == 1 {
-            self.init(value: ticks, timescale: timeBase.den)
-        } else {
-            let value = Int128(ticks) * Int128(timeBase.num)
-            self.init(value: Int64(clamping: value), timescale: timeBase.den)
-        }
-    }
-
-    /// This time in ticks of a stream's time base, rounded toward negative infinity.
-    func ticks(in timeBase: AVRational) -> Int64 {
-        switch kind {
-        case .positiveInfinity: return Int64.max
-        case .negativeInfinity, .invalid: return Int64.min
-        case .numeric:
-            let numerator = Int128(value) * Int128(timeBase.den)
-            let denominator = Int128(timescale) * Int128(timeBase.num)
-            var quotient = numerator / denominator
-            if numerator % denominator != 0 && numerator < 0 { quotient -= 1 }
-            return Int64(clamping: quotient)
-        }
-    }
-}
