@@ -8,6 +8,7 @@ import Synchronization
 /// print(asset.duration.seconds, asset.videoTrack.displaySize)
 /// ```
 public final class MediaAsset: Sendable {
+    /// The file as a URL, made from `path` (a relative path resolves against the current directory).
     public let url: URL
     /// The path as given, for messages.
     public let path: String

@@ -2,6 +2,7 @@ import Foundation
 
 /// The verdict on one image against its golden reference, or on a file present on one side only.
 public struct PairVerdict: Sendable {
+    /// The outcome for one pair. The raw value (`pass`, `fail`, …) is the verdict in the command's JSON output.
     public enum Kind: String, Sendable {
         /// Compared and within the thresholds.
         case pass
@@ -15,6 +16,7 @@ public struct PairVerdict: Sendable {
         case unreadable
     }
 
+    /// Whether the pair passed, failed, lacks a file on one side, or could not be read.
     public let kind: Kind
     /// The metrics, when the images could be compared.
     public let metrics: ImageMetrics?
@@ -23,6 +25,7 @@ public struct PairVerdict: Sendable {
     /// Whether ACTUAL was scaled to the golden's size first.
     public let resized: Bool
 
+    /// A verdict; by default without metrics, without reasons and not resized.
     public init(kind: Kind, metrics: ImageMetrics? = nil, reasons: [String] = [], resized: Bool = false) {
         self.kind = kind
         self.metrics = metrics
@@ -73,12 +76,14 @@ public enum GoldenComparison {
 
     /// The paths of one pair: relative to the compared folders (or the file names when files were given).
     public struct Pair: Sendable, Equatable {
+        /// The path below both folders (`a/b.png`), or the file names when files were given; `pairs` sorts by it.
         public let relativePath: String
         /// nil when the file exists only in GOLDEN.
         public let actual: String?
         /// nil when the file exists only in ACTUAL.
         public let golden: String?
 
+        /// A pair; give nil for the side that has no file.
         public init(relativePath: String, actual: String?, golden: String?) {
             self.relativePath = relativePath
             self.actual = actual

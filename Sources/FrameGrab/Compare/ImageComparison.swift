@@ -19,6 +19,7 @@ public struct ImageMetrics: Sendable, Equatable {
     /// 255 or 65535: the scale of `maxDifference` and the peak of `psnr`.
     public let peak: Int
 
+    /// Metrics as given; `ImageComparison.metrics(actual:golden:)` computes them from two images.
     public init(maxDifference: Int, differingPixels: Int, pixelCount: Int, psnr: Double, ssim: Double, peak: Int) {
         self.maxDifference = maxDifference
         self.differingPixels = differingPixels
@@ -37,7 +38,9 @@ public struct ImageMetrics: Sendable, Equatable {
 public struct ComparisonThresholds: Sendable, Equatable {
     /// A limit on the number of differing pixels: a count, or a percentage of the image's pixels.
     public enum PixelLimit: Sendable, Equatable, CustomStringConvertible {
+        /// At most this many pixels.
         case count(Int)
+        /// At most this percentage (0 to 100) of the image's pixels, rounded down to a whole pixel.
         case percent(Double)
 
         /// `120` or `0.5%`.
@@ -64,6 +67,8 @@ public struct ComparisonThresholds: Sendable, Equatable {
             }
         }
 
+        /// A count as a number (`120`); a percentage with `%`, whole ones without decimals (`5%`), others with
+        /// two (`0.50%`).
         public var description: String {
             switch self {
             case .count(let count): return String(count)
@@ -74,12 +79,15 @@ public struct ComparisonThresholds: Sendable, Equatable {
 
     /// The largest allowed channel difference, at the 8-bit scale (0–255) even for 16-bit images.
     public var maxDifference: Int?
+    /// The largest allowed number of differing pixels (`ImageMetrics.differingPixels`), as a count or a
+    /// share of the image's pixels.
     public var maxDifferingPixels: PixelLimit?
     /// The smallest allowed PSNR in decibels.
     public var minPSNR: Double?
     /// The smallest allowed SSIM.
     public var minSSIM: Double?
 
+    /// Thresholds to meet; a threshold left nil is not checked. With none set, the thresholds are `exact`.
     public init(maxDifference: Int? = nil, maxDifferingPixels: PixelLimit? = nil, minPSNR: Double? = nil, minSSIM: Double? = nil) {
         self.maxDifference = maxDifference
         self.maxDifferingPixels = maxDifferingPixels
@@ -90,6 +98,7 @@ public struct ComparisonThresholds: Sendable, Equatable {
     /// No threshold: the pixels must be equal.
     public static let exact = ComparisonThresholds()
 
+    /// Whether no threshold is set, so that only exactly equal pixels pass.
     public var isExact: Bool { self == .exact }
 
     /// Why `metrics` fail these thresholds; empty when they pass.
@@ -131,8 +140,11 @@ public struct ComparisonThresholds: Sendable, Equatable {
 public enum ImageComparison {
     /// Images that cannot be compared pixel by pixel.
     public struct SizeMismatch: Error, Sendable, CustomStringConvertible {
+        /// Size of the image compared.
         public let actual: PixelSize
+        /// Size of the golden reference.
         public let golden: PixelSize
+        /// For example `size 640x360 differs from the golden's 1280x720`.
         public var description: String { "size \(actual) differs from the golden's \(golden)" }
     }
 

@@ -21,14 +21,19 @@ extension AssetImageGenerator {
         let configuration: Configuration
         let cancellationMark: Int
 
+        /// Starts a run over the requests. Each iterator answers them all afresh, and stops its run when it
+        /// goes away.
         public func makeAsyncIterator() -> Iterator {
             Iterator(owner: RunOwner(GenerationRun(generator: generator, times: times, configuration: configuration,
                                                    cancellationMark: cancellationMark)))
         }
 
+        /// Hands out the results of one run, in timeline order. Not `Sendable`: use it from one task.
         public struct Iterator: AsyncIteratorProtocol {
             let owner: RunOwner
 
+            /// The next result, suspending until it is ready; nil once every request is answered, or at once
+            /// when the consuming task is cancelled (which stops the run).
             public mutating func next() async -> ImageResult? {
                 await owner.run.next()
             }
@@ -45,16 +50,22 @@ extension AssetImageGenerator {
     /// The AVFoundation-shaped view of `results(for:)`: each element is `.success(requestedTime:image:actualTime:)`
     /// or `.failure(requestedTime:error:)`.
     public struct Images: AsyncSequence, Sendable {
+        /// One answer: the image and the time of the frame it shows, or the error, each with the time
+        /// requested.
         public enum Element: Sendable {
+            /// The image made for `requestedTime`, and the presentation time of the frame it shows.
             case success(requestedTime: MediaTime, image: FrameImage, actualTime: MediaTime)
+            /// Why no image could be made for `requestedTime`.
             case failure(requestedTime: MediaTime, error: FrameGrabError)
 
+            /// The time asked for, in either case.
             public var requestedTime: MediaTime {
                 switch self {
                 case .success(let time, _, _), .failure(let time, _): return time
                 }
             }
 
+            /// The image; throws the error of a failure.
             public var image: FrameImage {
                 get throws(FrameGrabError) {
                     switch self {
@@ -64,6 +75,7 @@ extension AssetImageGenerator {
                 }
             }
 
+            /// Presentation time of the frame the image shows; throws the error of a failure.
             public var actualTime: MediaTime {
                 get throws(FrameGrabError) {
                     switch self {
@@ -76,13 +88,17 @@ extension AssetImageGenerator {
 
         let results: Results
 
+        /// Starts a run over the requests, as `Results.makeAsyncIterator()` does.
         public func makeAsyncIterator() -> Iterator {
             Iterator(base: results.makeAsyncIterator())
         }
 
+        /// Hands out the answers of one run, in timeline order. Not `Sendable`: use it from one task.
         public struct Iterator: AsyncIteratorProtocol {
             var base: Results.Iterator
 
+            /// The next answer, suspending until it is ready; nil once every request is answered, or when
+            /// the consuming task is cancelled.
             public mutating func next() async -> Element? {
                 guard let result = await base.next() else { return nil }
                 switch result.outcome {

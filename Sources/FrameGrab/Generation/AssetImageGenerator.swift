@@ -16,6 +16,7 @@ import Synchronization
 /// Unlike AVFoundation, both tolerances default to zero: the image is the frame on screen at the requested
 /// time. Wider tolerances let the generator return a keyframe inside the window instead, which is faster.
 public final class AssetImageGenerator: Sendable {
+    /// The video the images are taken from.
     public let asset: MediaAsset
 
     struct Configuration: Sendable {
@@ -35,6 +36,8 @@ public final class AssetImageGenerator: Sendable {
     /// Bumped by `cancelAllImageGeneration()`; a run started before the bump ends its pending requests.
     private let cancellations = Atomic<Int>(0)
 
+    /// A generator for `asset` with the default settings: zero tolerances, the display size, upright,
+    /// square pixels, 8 bits per channel, HDR tone-mapped and deinterlaced, one decoder thread per core.
     public init(asset: MediaAsset) {
         self.asset = asset
     }

@@ -18,6 +18,7 @@ public final class ImageBudget: Sendable {
 
     private let state = Mutex(State())
 
+    /// A budget of `bytes` bytes, none of them used; a negative count is zero. Generators draw on `shared`.
     public init(bytes: Int) {
         capacity = max(0, bytes)
     }

@@ -4,10 +4,16 @@ import Foundation
 public enum AtomicFile {
     /// A failed write, with the system's reason (for example "No space left on device").
     public struct WriteError: Error, Sendable, CustomStringConvertible {
+        /// The file that was being written (its final name, not the temporary file).
         public let path: String
+        /// The system error number (`errno`) of the call that failed.
         public let errno: Int32
+        /// The step that failed: `creating a temporary file`, `writing`, `setting permissions`, `closing` or
+        /// `renaming into place`.
         public let operation: String
+        /// The system's description of `errno` (`strerror`), for example "No space left on device".
         public var reason: String { String(cString: strerror(errno)) }
+        /// `PATH: OPERATION failed: REASON`.
         public var description: String { "\(path): \(operation) failed: \(reason)" }
     }
 

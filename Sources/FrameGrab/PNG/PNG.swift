@@ -5,6 +5,7 @@ import PNGCodec
 public struct PNGOptions: Sendable, Equatable {
     /// The row filters libpng may choose from.
     public enum Filter: String, Sendable, CaseIterable {
+        /// One of PNG's five filter types (none, sub, up, average, Paeth), used on every row.
         case none, sub, up, average, paeth
         /// libpng tries every filter per row and keeps the one that looks most compressible.
         case adaptive
@@ -17,7 +18,9 @@ public struct PNGOptions: Sendable, Equatable {
     public enum Strategy: Int32, Sendable, CaseIterable {
         /// Searches for repeated strings (`compressionLevel` sets how hard).
         case `default` = 0
+        /// zlib's `Z_FILTERED`: fewer string matches and more Huffman coding, for filtered data.
         case filtered = 1
+        /// zlib's `Z_HUFFMAN_ONLY`: Huffman coding alone, no string matching.
         case huffmanOnly = 2
         /// Only runs of repeated bytes: much faster, and on filtered video frames as small or smaller
         /// (see README, Performance). `compressionLevel` makes no difference to it.
@@ -26,11 +29,15 @@ public struct PNGOptions: Sendable, Equatable {
 
     /// zlib level, 0 (store) to 9 (smallest).
     public var compressionLevel: Int
+    /// How zlib compresses the filtered rows; `.rle` by default.
     public var strategy: Strategy
+    /// The row filters libpng may use; `.auto` (one filter for the whole image) by default.
     public var filter: Filter
     /// tEXt chunks (keyword, text), written in this order. Nothing else that could vary between runs is written.
     public var textChunks: [(keyword: String, text: String)]
 
+    /// Options, with `PNGOptions.default`'s settings for what is not given. `compressionLevel` is clamped
+    /// to 0–9.
     public init(compressionLevel: Int = PNGOptions.default.compressionLevel,
                 strategy: Strategy = PNGOptions.default.strategy,
                 filter: Filter = PNGOptions.default.filter,
@@ -49,6 +56,8 @@ public struct PNGOptions: Sendable, Equatable {
     /// Smallest files, slowly: zlib level 9 string matching after adaptive filters.
     public static let best = PNGOptions(compressionLevel: 9, strategy: .default, filter: .adaptive)
 
+    /// Two options are equal when their level, strategy and filter match and their text chunks hold the
+    /// same keywords and texts in the same order.
     public static func == (lhs: PNGOptions, rhs: PNGOptions) -> Bool {
         lhs.compressionLevel == rhs.compressionLevel && lhs.strategy == rhs.strategy && lhs.filter == rhs.filter
             && lhs.textChunks.map(\.keyword) == rhs.textChunks.map(\.keyword)
@@ -71,7 +80,10 @@ public struct PNGOptions: Sendable, Equatable {
 
 /// A PNG that could not be encoded or decoded.
 public struct PNGError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in words: libpng's message, the layout that is not supported, or (from
+    /// `GoldenComparison.readPNG`) the file and why it could not be read.
     public let message: String
+    /// The message.
     public var description: String { message }
 }
 

@@ -8,11 +8,16 @@ import Foundation
 /// found under (`.` for an input named directly).
 /// A template ending in `/` (or naming an existing folder) is a folder for the default name `{name}-{index}.png`.
 public struct OutputTemplate: Sendable, Equatable {
+    /// The file name put in a template that names a folder: `{name}-{index}.png`.
     public static let defaultFileName = "{name}-{index}.png"
+    /// The tokens a template may use, by name without the braces.
     public static let tokens = ["name", "index", "ms", "time", "dir"]
 
+    /// The template with its tokens still in it; a folder given as the template has `defaultFileName` added.
     public let pattern: String
 
+    /// Reads a template. One ending in `/`, or naming an existing folder, gets `defaultFileName` added.
+    /// Throws when a `{` is not closed, a token is not one of `tokens`, or the template is empty.
     public init(_ raw: String) throws(ParseError) {
         var pattern = raw
         var isDirectory: ObjCBool = false
@@ -36,13 +41,18 @@ public struct OutputTemplate: Sendable, Equatable {
 
     /// What the tokens stand for, for one request.
     public struct Values: Sendable {
+        /// Path of the input video; `{name}` is its file name without folders or extension.
         public var inputPath: String
+        /// Position of the request, counted from 1, for `{index}`.
         public var index: Int
+        /// Number of requests for the input: `{index}` is zero-padded to as many digits as it has.
         public var count: Int
+        /// The requested time, for `{ms}` and `{time}`; a time that is not numeric gives `invalid`.
         public var requestedTime: MediaTime
         /// The input's folder relative to the folder argument it was found under (`a/b`), empty for none.
         public var directory: String
 
+        /// The values for one request; `directory` is empty (no folder) unless given.
         public init(inputPath: String, index: Int, count: Int, requestedTime: MediaTime, directory: String = "") {
             self.inputPath = inputPath
             self.index = index
@@ -55,6 +65,9 @@ public struct OutputTemplate: Sendable, Equatable {
     /// Whether the path depends on the requested time (so a percentage must be resolved first).
     public var usesTime: Bool { pattern.contains("{ms}") || pattern.contains("{time}") }
 
+    /// The path for one request: each token replaced by its value. `{name}` is made one safe path component
+    /// (`safeComponent`), `{dir}` cannot leave the output folder, and `{dir}/` is dropped for an input
+    /// directly in its folder argument (or with no folder).
     public func path(for values: Values) -> String {
         let name = OutputTemplate.baseName(values.inputPath)
         let width = String(max(values.count, 1)).count

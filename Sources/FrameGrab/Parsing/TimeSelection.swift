@@ -9,18 +9,21 @@ import Foundation
 /// selection.resolve(duration: asset.duration)   // 5 s, 50 %, 0 s, 10 s, 20 s, …, then 3 spaced times
 /// ```
 public struct TimeSelection: Sendable, Equatable {
+    /// Explicit times, in the order given; they come first among the requests.
     public var specifications: [TimeSpecification]
     /// A time every `every` from 0 up to (not including) the end.
     public var every: MediaTime?
     /// `count` times evenly spaced; see `evenlySpaced(count:duration:)`.
     public var count: Int?
 
+    /// A selection; by default nothing is requested.
     public init(specifications: [TimeSpecification] = [], every: MediaTime? = nil, count: Int? = nil) {
         self.specifications = specifications
         self.every = every
         self.count = count
     }
 
+    /// Whether nothing is requested: no specifications, no `every`, and no `count` (or a count of 0).
     public var isEmpty: Bool { specifications.isEmpty && every == nil && (count ?? 0) == 0 }
 
     /// Whether the times can only be known once the video's duration is known.

@@ -3,6 +3,7 @@ import Foundation
 /// A requested time as a person writes it: seconds (`12.5`, `12.5s`, `1500ms`), a clock time (`02:03`,
 /// `01:02:03.250`) or a share of the duration (`50%`).
 public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
+    /// An exact time from the start of the video.
     case time(MediaTime)
     /// Percent of the duration, 0 to 100.
     case percent(Double)
@@ -86,6 +87,7 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
         return MediaTime(value: value, timescale: Int32(timescale))
     }
 
+    /// `12.5s` for a time, `50.0%` for a percentage.
     public var description: String {
         switch self {
         case .time(let time): return time.description
@@ -109,14 +111,18 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
 
 /// A time, tolerance, size or template that could not be parsed, with what was expected.
 public struct ParseError: Error, Sendable, CustomStringConvertible {
+    /// The text that was refused, as given.
     public let text: String
+    /// What is wrong with it, or what was expected instead.
     public let reason: String
 
+    /// An error about `text`, explained by `reason`.
     public init(text: String, reason: String) {
         self.text = text
         self.reason = reason
     }
 
+    /// `invalid value 'TEXT': REASON`.
     public var description: String { "invalid value '\(text)': \(reason)" }
 }
 

@@ -2,6 +2,8 @@ import Foundation
 
 /// A tolerance as a person writes it: `exact` (zero), `keyframe` or `inf` (unbounded), or a duration.
 public enum ToleranceSpecification {
+    /// Parses a tolerance, in any case: `exact` or `0` is zero; `keyframe`, `inf`, `infinite` or `infinity` is
+    /// `.positiveInfinity`; anything else must be a duration as `TimeSpecification.parseDuration` reads it.
     public static func parse(_ raw: String) throws(ParseError) -> MediaTime {
         switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
         case "exact", "0": return .zero

@@ -13,13 +13,17 @@ public struct AssetLimits: Sendable, Equatable {
     /// Past it, reads stop and every unanswered request fails with `timedOut`.
     public var timeLimit: Duration?
 
+    /// The default `maximumPixelCount`: 16384 × 16384 pixels.
     public static let defaultMaximumPixelCount = 16384 * 16384
 
+    /// Limits as given; a `maximumPixelCount` below 1 counts as 1. By default, 16384 × 16384 pixels and
+    /// no time limit.
     public init(maximumPixelCount: Int = AssetLimits.defaultMaximumPixelCount, timeLimit: Duration? = nil) {
         self.maximumPixelCount = max(1, maximumPixelCount)
         self.timeLimit = timeLimit
     }
 
+    /// The limits files get unless told otherwise: 16384 × 16384 pixels and no time limit.
     public static let `default` = AssetLimits()
 }
 

@@ -6,6 +6,8 @@ import Foundation
 /// `message` is for people and names the file and, where there is one, the requested time. It is also the
 /// error's `errorDescription`, so `localizedDescription` says the same.
 public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+    /// What kind of failure an error is. The raw value, the case's name (`notFound`), is the stable
+    /// identifier of the command's JSON output.
     public enum Code: String, Sendable, CaseIterable {
         /// The file does not exist.
         case notFound
@@ -45,6 +47,7 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
         case timedOut
     }
 
+    /// What kind of failure this is, for programs and scripts to act on.
     public let code: Code
     /// A sentence for people, naming the file (and time, where there is one).
     public let message: String
@@ -53,6 +56,8 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The requested time the error is about, for per-request failures.
     public let requestedTime: MediaTime?
 
+    /// An error of the kind `code`, with the message people read; `path` and `requestedTime` name what it
+    /// is about, where there is something to name.
     public init(_ code: Code, _ message: String, path: String? = nil, requestedTime: MediaTime? = nil) {
         self.code = code
         self.message = message
@@ -60,6 +65,7 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
         self.requestedTime = requestedTime
     }
 
+    /// The message.
     public var description: String { message }
 
     /// The message, for `localizedDescription`.

@@ -1,5 +1,6 @@
 /// A still picture taken from a video: packed pixels, top row first, no padding between rows.
 public struct FrameImage: Sendable, Equatable {
+    /// How a pixel's samples are stored: which channels, in order, and how many bits each takes.
     public enum PixelFormat: Sendable, Equatable {
         /// 8-bit red, green, blue.
         case rgb8
@@ -10,22 +11,35 @@ public struct FrameImage: Sendable, Equatable {
         /// 16-bit red, green, blue, alpha; each sample two bytes in host byte order.
         case rgba16
 
+        /// Samples per pixel: 3 (RGB) or 4 (RGBA).
         public var channels: Int { hasAlpha ? 4 : 3 }
+        /// Whether the pixels have a fourth, alpha, channel.
         public var hasAlpha: Bool { self == .rgba8 || self == .rgba16 }
+        /// Bits per sample: 8 or 16.
         public var bitsPerChannel: Int { self == .rgb16 || self == .rgba16 ? 16 : 8 }
+        /// Bytes per pixel: 3, 4, 6 or 8.
         public var bytesPerPixel: Int { channels * bitsPerChannel / 8 }
     }
 
+    /// Width in pixels, at least 1.
     public let width: Int
+    /// Height in pixels, at least 1.
     public let height: Int
+    /// How each pixel's samples are stored in `pixels`.
     public let pixelFormat: PixelFormat
+    /// The samples, row after row from the top, `bytesPerRow` bytes per row, channels in RGB(A) order;
+    /// a 16-bit sample takes two bytes in host byte order.
     public internal(set) var pixels: [UInt8]
     /// What the samples mean when they are not plain sRGB-like BT.709 (set for `HDRPolicy.keep`: the
     /// un-mapped PQ or HLG signal); written to PNGs as a `cICP` chunk.
     public var codePoints: CodingIndependentCodePoints?
 
+    /// Bytes in one row: `width × pixelFormat.bytesPerPixel`, rows being packed without padding.
     public var bytesPerRow: Int { width * pixelFormat.bytesPerPixel }
 
+    /// An image from packed samples, without code points. `width` and `height` must be positive and
+    /// `pixels` must hold exactly `width × height × pixelFormat.bytesPerPixel` bytes; otherwise the
+    /// program stops (a precondition fails).
     public init(width: Int, height: Int, pixelFormat: PixelFormat, pixels: [UInt8]) {
         precondition(width > 0 && height > 0, "an image has at least one pixel")
         precondition(pixels.count == width * height * pixelFormat.bytesPerPixel, "pixel buffer size does not match the image")
@@ -52,11 +66,16 @@ public struct FrameImage: Sendable, Equatable {
 /// Coding-independent code points (ITU-T H.273), as in a PNG `cICP` chunk: colour primaries, transfer
 /// characteristics, matrix coefficients (0: RGB) and whether samples use the full range.
 public struct CodingIndependentCodePoints: Sendable, Equatable {
+    /// Colour primaries code point (H.273 table 2), for example 1 for BT.709 or 9 for BT.2020.
     public var colourPrimaries: UInt8
+    /// Transfer characteristics code point (H.273 table 3), for example 16 for PQ or 18 for HLG.
     public var transferCharacteristics: UInt8
+    /// Matrix coefficients code point (H.273 table 4): 0 (RGB, the default) is the only value PNG allows.
     public var matrixCoefficients: UInt8
+    /// Whether samples use the full range of values (true, the default) rather than video's narrow range.
     public var fullRange: Bool
 
+    /// Code points as given; the defaults (matrix 0, full range) describe RGB pixels as PNG stores them.
     public init(colourPrimaries: UInt8, transferCharacteristics: UInt8, matrixCoefficients: UInt8 = 0, fullRange: Bool = true) {
         self.colourPrimaries = colourPrimaries
         self.transferCharacteristics = transferCharacteristics

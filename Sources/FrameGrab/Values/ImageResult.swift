@@ -1,5 +1,7 @@
 /// An image made for one request.
 public struct GeneratedImage: Sendable {
+    /// The image: the frame shown at `actualTime`, converted to RGB(A), then sized and turned as the
+    /// generator's settings say (`apertureMode`, `maximumSize`, `appliesPreferredTrackTransform`).
     public let image: FrameImage
     /// Presentation time of the frame the image shows, on the requested-time scale (0 = start of the file).
     public let actualTime: MediaTime
@@ -13,7 +15,9 @@ public struct GeneratedImage: Sendable {
 public struct ImageResult: Sendable {
     /// Position of the request in the list of times given.
     public let requestIndex: Int
+    /// The time asked for, as given (invalid or past the end included).
     public let requestedTime: MediaTime
+    /// The image made, or why there is none.
     public let outcome: Result<GeneratedImage, FrameGrabError>
 }
 
@@ -28,6 +32,7 @@ public struct GenerationStatistics: Sendable, Equatable {
     /// Frames converted to images (duplicate requests of one frame share a conversion).
     public var imagesConverted = 0
 
+    /// No work done: every count zero.
     public init() {}
 
     static func + (lhs: GenerationStatistics, rhs: GenerationStatistics) -> GenerationStatistics {

@@ -53,15 +53,22 @@ public struct MediaTime: Sendable, Hashable {
         self.kind = kind
     }
 
+    /// Zero seconds (`0/1`): the start of the timeline.
     public static let zero = MediaTime(value: 0, timescale: 1)
+    /// A time after every numeric time.
     public static let positiveInfinity = MediaTime(kind: .positiveInfinity)
+    /// A time before every numeric time.
     public static let negativeInfinity = MediaTime(kind: .negativeInfinity)
     /// Not a time: the result of arithmetic that has no answer (for example ∞ − ∞).
     public static let invalid = MediaTime(kind: .invalid)
 
+    /// Whether this is a finite time, neither infinite nor invalid.
     public var isNumeric: Bool { kind == .numeric }
+    /// Whether this is `.positiveInfinity`.
     public var isPositiveInfinity: Bool { kind == .positiveInfinity }
+    /// Whether this is `.negativeInfinity`.
     public var isNegativeInfinity: Bool { kind == .negativeInfinity }
+    /// Whether this is a time at all: false only for `.invalid` (the infinite times are valid).
     public var isValid: Bool { kind != .invalid }
 
     /// The time in seconds (±infinity for the infinite times, NaN for `.invalid`).
@@ -98,11 +105,14 @@ public struct MediaTime: Sendable, Hashable {
 }
 
 extension MediaTime: Comparable {
+    /// Two times are equal when they denote the same instant, whatever their timescales (`1/2` equals
+    /// `500/1000`); each infinity equals itself, and invalid times equal each other.
     public static func == (lhs: MediaTime, rhs: MediaTime) -> Bool {
         guard lhs.kind == .numeric, rhs.kind == .numeric else { return lhs.kind == rhs.kind }
         return Int128(lhs.value) * Int128(rhs.timescale) == Int128(rhs.value) * Int128(lhs.timescale)
     }
 
+    /// Hashes the time as a reduced fraction, so that equal times with different timescales hash alike.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         if kind == .numeric {
@@ -131,6 +141,9 @@ extension MediaTime: Comparable {
 }
 
 extension MediaTime {
+    /// The sum: exact when the least common multiple of the two timescales fits in 32 bits, else rounded
+    /// to the nearest tick of the finer timescale. An infinite operand gives its infinity; ∞ + (−∞) and
+    /// an invalid operand give `.invalid`.
     public static func + (lhs: MediaTime, rhs: MediaTime) -> MediaTime {
         switch (lhs.kind, rhs.kind) {
         case (.invalid, _), (_, .invalid): return .invalid
@@ -141,10 +154,12 @@ extension MediaTime {
         }
     }
 
+    /// The difference, `lhs + (-rhs)`, by the rules of `+` (so ∞ − ∞ is `.invalid`).
     public static func - (lhs: MediaTime, rhs: MediaTime) -> MediaTime {
         lhs + (-rhs)
     }
 
+    /// The time negated: the infinities trade places, and `.invalid` stays invalid.
     public static prefix func - (time: MediaTime) -> MediaTime {
         switch time.kind {
         case .numeric: return MediaTime(value: -time.value, timescale: time.timescale)
@@ -154,7 +169,9 @@ extension MediaTime {
         }
     }
 
+    /// Adds `rhs` to `lhs`, by the rules of `+`.
     public static func += (lhs: inout MediaTime, rhs: MediaTime) { lhs = lhs + rhs }
+    /// Subtracts `rhs` from `lhs`, by the rules of `-`.
     public static func -= (lhs: inout MediaTime, rhs: MediaTime) { lhs = lhs - rhs }
 
     /// Multiplies by an integer (for example a frame duration by a frame count).

@@ -6,8 +6,11 @@ public struct Orientation: Sendable, Equatable {
     /// Whether the stored picture is mirrored left-to-right before the rotation.
     public let mirrored: Bool
 
+    /// No mirror and no rotation: the stored picture is shown as it is.
     public static let identity = Orientation(rotation: 0, mirrored: false)
 
+    /// A mirror (when `mirrored`) followed by a clockwise rotation of `rotation` degrees, taken modulo
+    /// 360 (−90 becomes 270). The rotation is meant to be a multiple of 90.
     public init(rotation: Int, mirrored: Bool = false) {
         self.rotation = ((rotation % 360) + 360) % 360
         self.mirrored = mirrored
