@@ -282,7 +282,7 @@ struct GrabRun: Sendable {
                     await slots.acquire()
                     if let golden = settings.golden {
                         group.addTask {
-                            await WorkPool.shared.run { check(generated, against: golden, for: request, of: job.input, requestedTime: result.requestedTime) }
+                            await WorkPool.shared.run(first: true) { check(generated, against: golden, for: request, of: job.input, requestedTime: result.requestedTime) }
                             slots.release()
                         }
                         continue
@@ -294,7 +294,7 @@ struct GrabRun: Sendable {
                         encoding = last.bytes
                     } else {
                         // Encoding is pixel work: on the library's work pool.
-                        encoding = Task { try await WorkPool.shared.run { () throws -> [UInt8] in try generated.image.pngData(options: png) } }
+                        encoding = Task { try await WorkPool.shared.run(first: true) { () throws -> [UInt8] in try generated.image.pngData(options: png) } }
                         lastEncoding = (generated.actualTime, png, encoding)
                     }
                     group.addTask {
@@ -324,7 +324,7 @@ struct GrabRun: Sendable {
             let bytes = try await encoded.value
             // Writing files blocks: on the library's work pool, never on the cooperative pool.
             let toStandardOutput = settings.toStandardOutput, output = self.output, path = request.path
-            failure = try await WorkPool.shared.run { () throws -> String? in
+            failure = try await WorkPool.shared.run(first: true) { () throws -> String? in
                 if toStandardOutput {
                     return output.standardOutputBytes(bytes).map { "cannot write to standard output: " + String(cString: strerror($0)) }
                 }

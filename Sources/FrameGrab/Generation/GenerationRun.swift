@@ -14,7 +14,7 @@ import Synchronization
 /// room for the images; the result the consumer waits for is always worked on.
 final class GenerationRun: Sendable {
     /// Results a group may hold ahead of the consumer.
-    static let resultsAheadPerGroup = 1
+    static let resultsAheadPerGroup = 2
 
     private let generator: AssetImageGenerator
     private let configuration: AssetImageGenerator.Configuration

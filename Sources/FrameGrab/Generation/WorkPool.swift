@@ -12,11 +12,31 @@ public final class WorkPool: Sendable {
     /// The process's pool: as many threads as the machine has cores.
     public static let shared = WorkPool(threads: ProcessInfo.processInfo.activeProcessorCount)
 
-    private struct Queue {
-        /// Jobs in order; a slot is emptied when its job is taken (so that no job is ever released, and
-        /// nothing it holds deinitialised, while the lock is held).
+    /// Jobs in order; a slot is emptied when its job is taken (so that no job is ever released, and nothing
+    /// it holds deinitialised, while the lock is held).
+    private struct Line {
         var jobs: [(@Sendable () -> Void)?] = []
         var head = 0
+
+        var isEmpty: Bool { head == jobs.count }
+
+        mutating func take() -> @Sendable () -> Void {
+            let job = jobs[head]!
+            jobs[head] = nil
+            head += 1
+            if head > 64, head * 2 > jobs.count {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            return job
+        }
+    }
+
+    /// Two lines: work that hands a finished result on (encoding, writing: short, and it frees memory and
+    /// lets consumers ask for more) goes before the decoding that is queued.
+    private struct Queue {
+        var first = Line()
+        var rest = Line()
     }
 
     private let queue = Mutex(Queue())
@@ -35,9 +55,11 @@ public final class WorkPool: Sendable {
     }
 
     /// Runs `body` on one of the pool's threads and returns its result; the caller suspends meanwhile.
-    public func run<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+    /// `first`: for short work that hands a finished result on (encoding and writing an image), which runs
+    /// before the decoding already queued.
+    public func run<T: Sendable, E: Error>(first: Bool = false, _ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
         let result: Result<T, E> = await withCheckedContinuation { continuation in
-            submit {
+            submit(first: first) {
                 do throws(E) {
                     continuation.resume(returning: .success(try body()))
                 } catch {
@@ -48,25 +70,18 @@ public final class WorkPool: Sendable {
         return try result.get()
     }
 
-    /// Queues `job` to run on one of the pool's threads.
-    func submit(_ job: @escaping @Sendable () -> Void) {
-        queue.withLock { $0.jobs.append(job) }
+    /// Queues `job` to run on one of the pool's threads (`first`: before the ordinary jobs queued).
+    func submit(first: Bool = false, _ job: @escaping @Sendable () -> Void) {
+        queue.withLock { queue in
+            if first { queue.first.jobs.append(job) } else { queue.rest.jobs.append(job) }
+        }
         available.signal()
     }
 
     private func work() {
         while true {
             available.wait()
-            let job = queue.withLock { queue -> (@Sendable () -> Void) in
-                let job = queue.jobs[queue.head]!
-                queue.jobs[queue.head] = nil
-                queue.head += 1
-                if queue.head > 64, queue.head * 2 > queue.jobs.count {
-                    queue.jobs.removeFirst(queue.head)
-                    queue.head = 0
-                }
-                return job
-            }
+            let job = queue.withLock { queue in queue.first.isEmpty ? queue.rest.take() : queue.first.take() }
             job()
         }
     }

@@ -88,8 +88,24 @@ public struct PNGError: Error, Sendable, CustomStringConvertible {
 }
 
 extension FrameImage {
-    /// The image as a PNG file's bytes.
+    /// The image as a PNG file's bytes, encoded on the process's `WorkPool` while the caller suspends.
+    public func pngData(options: PNGOptions = .default) async throws(PNGError) -> [UInt8] {
+        try await WorkPool.shared.run(first: true) { () throws(PNGError) in try encodePNG(options: options) }
+    }
+
+    /// The image as a PNG file's bytes, encoded on the calling thread, which it blocks meanwhile.
+    @available(*, noasync, message: "encodes on the calling thread; use the async pngData(options:)")
     public func pngData(options: PNGOptions = .default) throws(PNGError) -> [UInt8] {
+        try encodePNG(options: options)
+    }
+
+    /// Writes the image as a PNG file, atomically (see the synchronous `writePNG(to:options:)`), encoding
+    /// and writing on the process's `WorkPool` while the caller suspends.
+    public func writePNG(to url: URL, options: PNGOptions = .default) async throws {
+        try await WorkPool.shared.run(first: true) { () throws in try AtomicFile.write(try encodePNG(options: options), to: url.path) }
+    }
+
+    func encodePNG(options: PNGOptions) throws(PNGError) -> [UInt8] {
         var buffer = fgpng_buffer(data: nil, size: 0)
         var error = [CChar](repeating: 0, count: 256)
         let keys = options.textChunks.map { strdup(Self.latin1Keyword($0.keyword)) }
@@ -130,10 +146,11 @@ extension FrameImage {
     }
 
     /// Writes the image as a PNG file, atomically: the bytes go to a temporary file in the same folder,
-    /// which is then renamed into place, so the final name never holds a partial file.
+    /// which is then renamed into place, so the final name never holds a partial file. Blocks the calling
+    /// thread while it encodes and writes.
+    @available(*, noasync, message: "encodes and writes on the calling thread; use the async writePNG(to:options:)")
     public func writePNG(to url: URL, options: PNGOptions = .default) throws {
-        let data = try pngData(options: options)
-        try AtomicFile.write(data, to: url.path)
+        try AtomicFile.write(try encodePNG(options: options), to: url.path)
     }
 
     /// Decodes a PNG file's bytes. Palette and grey images become RGB(A); 16-bit images stay 16-bit.
