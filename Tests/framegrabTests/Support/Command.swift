@@ -55,14 +55,17 @@ enum Framegrab {
     /// Starts `framegrab arguments…` and returns at once, for tests that watch or signal the process.
     static func start(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
                       sourceLocation: SourceLocation = #_sourceLocation) throws -> RunningCommand {
-        let binary: URL
+        try RunningCommand(binary: binary(sourceLocation: sourceLocation), arguments: arguments, stdin: stdin, directory: directory)
+    }
+
+    /// The built binary, or an issue recorded (and the error thrown) when it cannot be found.
+    static func binary(sourceLocation: SourceLocation) throws -> URL {
         switch executable {
-        case .success(let url): binary = url
+        case .success(let url): return url
         case .failure(let error):
             Issue.record("\(error)", sourceLocation: sourceLocation)
             throw error
         }
-        return try RunningCommand(binary: binary, arguments: arguments, stdin: stdin, directory: directory)
     }
 }
 
@@ -72,13 +75,7 @@ extension Framegrab {
     /// framegrab fails the pipeline.
     static func runInBash(_ script: String, in directory: URL, timeout: Double = 60,
                           sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
-        let binary: URL
-        switch executable {
-        case .success(let url): binary = url
-        case .failure(let error):
-            Issue.record("\(error)", sourceLocation: sourceLocation)
-            throw error
-        }
+        let binary = try binary(sourceLocation: sourceLocation)
         let prelude = "set -o pipefail\nexport FRAMEGRAB=" + CommandResult.shellQuoted(binary.path) + "\n"
         let running = try RunningCommand(binary: URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", prelude + script],
                                          stdin: nil, directory: directory)
