@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import FrameGrab
 
+/// The grab subcommand: its options (each with its help, which is why the file is over 300 lines), their
+/// checks, and the settings handed to `GrabRun`.
 struct Grab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one PNG per requested time of each input (the default subcommand).",

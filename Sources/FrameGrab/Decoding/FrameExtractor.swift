@@ -6,6 +6,9 @@
 /// frame after it has been decoded, and `lookahead`, the newest decoded frame. A request at T is answered
 /// by `shown` when T falls in its interval; otherwise the decoder moves forward (or seeks, when a keyframe
 /// lies between the current position and T) until it does.
+///
+/// This file holds the state the loop's parts share and the exact-request loop; the parts are extensions
+/// beside it: `+Keyframes` (window requests), `+Seeking`, `+Decoding` (packets and frames), `+Conversion`.
 final class FrameExtractor {
     struct Settings {
         var maximumSize: PixelSize

@@ -1,0 +1,148 @@
+import Foundation
+import FrameGrab
+
+/// Planning a run: the inputs found, opened where their duration or nature must be known, their times
+/// resolved and counted, every output path decided and checked for collisions before anything is decoded.
+extension GrabRun {
+    /// What planning learnt by opening an input.
+    enum Probe: Sendable {
+        case notOpened
+        case video(duration: MediaTime)
+        case notVideo(FrameGrabError)
+        case failed(FrameGrabError)
+    }
+
+    /// Finds the input files, then decides every output path before anything is decoded, and refuses the run
+    /// when two requests would write the same file. Returns nil (after saying why) on a collision.
+    func plan() async -> [Job]? {
+        let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive)
+        for problem in discovery.problems {
+            report(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path))
+        }
+        let allInputs = discovery.inputs
+        let inputs = settings.shard?.slice(allInputs) ?? allInputs
+        let selection = settings.selection
+        let templateNeedsDuration = settings.template.usesTime && selection.needsDuration
+        let needsDuration = templateNeedsDuration || selection.every != nil || selection.count != nil
+        // Files found in folders are opened now, so that what is not video (recognised by its contents,
+        // not its name) is set aside before output paths are compared.
+        let limits = settings.limits, videoStream = settings.videoStream
+        let probes = await GrabRun.concurrentMap(inputs, limit: settings.jobs) { input -> Probe in
+            guard needsDuration || !input.isExplicit else { return .notOpened }
+            return await GrabRun.probe(input, limits: limits, videoStream: videoStream)
+        }
+        // Interrupted: nothing more is opened, nothing is planned.
+        if Task.isCancelled { return [] }
+        var jobs: [Job] = []
+        var owners: [String: (input: String, index: Int, specification: TimeSpecification)] = [:]
+        let inputFiles = Set(allInputs.map { GrabRun.canonicalPath($0.path) })
+        for (input, probe) in zip(inputs, probes.map { $0! }) {
+            var job = Job(input: input.path, duration: nil, requests: [])
+            var specifications = selection.specifications
+            switch probe {
+            case .notOpened:
+                break
+            case .notVideo(let error):
+                reportNotVideo(input: input.path, error: error)
+                continue
+            case .failed(let error):
+                report(input: input.path, error: error)
+                continue
+            case .video(let duration):
+                job.duration = duration
+                if (selection.every != nil || selection.count != nil) && !duration.isNumeric {
+                    report(input: input.path, error: FrameGrabError(.invalidData,
+                        "\(input.path): the duration of the video is unknown, so --every and --count cannot place times", path: input.path))
+                    continue
+                }
+                // Counted before anything is made: --every 0.00001 on a long video is millions of times.
+                let asked = selection.count(duration: duration)
+                if asked > settings.maximumRequests {
+                    output.standardError("framegrab: refusing to run: \(input.path) would get \(asked) times, more than --max-requests \(settings.maximumRequests); ask for fewer (a longer --every), or raise --max-requests")
+                    return nil
+                }
+                specifications = selection.resolve(duration: duration)
+            }
+            let count = specifications.count
+            let duration = job.duration ?? .invalid
+            for (offset, specification) in specifications.enumerated() {
+                let index = offset + 1
+                let values = OutputTemplate.Values(inputPath: input.path, index: index, count: count,
+                                                   requestedTime: specification.resolve(duration: duration),
+                                                   directory: input.directory)
+                let path = settings.template.path(for: values)
+                if settings.toStandardOutput {
+                    // Checked before: one input. Only --every and --times-file can ask for more than one time.
+                    if count > 1 {
+                        output.standardError("framegrab: refusing to run: -o - writes one image to standard output, but \(input.path) gets \(count) times; ask for one, or write files with -o DIR/")
+                        return nil
+                    }
+                    job.requests.append(Request(index: index, specification: specification, path: path))
+                    continue
+                }
+                let key = GrabRun.canonicalPath(path)
+                if inputFiles.contains(key) {
+                    output.standardError("framegrab: refusing to run: \(input.path) request \(index) (\(specification)) would overwrite the input \(path)")
+                    return nil
+                }
+                if let owner = owners[key] {
+                    output.standardError("framegrab: refusing to run: \(path) would be written twice, for \(owner.input) request \(owner.index) (\(owner.specification)) and \(input.path) request \(index) (\(specification)); add {index}, {ms}, {time}, {name} or {dir} to --output")
+                    return nil
+                }
+                owners[key] = (input.path, index, specification)
+                job.requests.append(Request(index: index, specification: specification, path: path))
+            }
+            jobs.append(job)
+        }
+        return jobs
+    }
+
+    /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that
+    /// FFmpeg cannot read, that has no video stream, or that is a still image, is not a video.
+    static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?) async -> Probe {
+        do {
+            let asset = try await MediaAsset.open(path: input.path, limits: limits, videoStream: videoStream)
+            if !input.isExplicit && isStillImage(asset) {
+                return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
+            }
+            return .video(duration: asset.duration)
+        } catch {
+            if !input.isExplicit && [.invalidData, .noVideoStream, .emptyFile].contains(error.code) {
+                return .notVideo(error)
+            }
+            return .failed(error)
+        }
+    }
+
+    /// FFmpeg reads PNG, JPEG and other pictures as one-frame videos through its image demuxers.
+    static func isStillImage(_ asset: MediaAsset) -> Bool {
+        asset.formatName == "image2" || asset.formatName.hasSuffix("_pipe")
+    }
+
+    /// `transform` applied to every item, at most `limit` at once, results in the items' order. Once the
+    /// calling task is cancelled no more items are started, and those not started come back nil.
+    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], limit: Int, _ transform: @escaping @Sendable (T) async -> R) async -> [R?] {
+        var results = [R?](repeating: nil, count: items.count)
+        await withTaskGroup(of: (Int, R).self) { group in
+            var running = 0
+            for (offset, item) in items.enumerated() {
+                if Task.isCancelled { break }
+                if running >= max(1, limit), let (done, result) = await group.next() {
+                    results[done] = result
+                    running -= 1
+                }
+                group.addTask { (offset, await transform(item)) }
+                running += 1
+            }
+            for await (done, result) in group { results[done] = result }
+        }
+        return results
+    }
+
+    /// The absolute path with `.`, `..` and symbolic links resolved, so that two spellings of one file match.
+    static func canonicalPath(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let folder = url.deletingLastPathComponent().resolvingSymlinksInPath()
+        return folder.appendingPathComponent(url.lastPathComponent).resolvingSymlinksInPath().path
+    }
+}
