@@ -55,7 +55,9 @@ public enum GoldenComparison {
         return PairVerdict(kind: reasons.isEmpty ? .pass : .fail, metrics: metrics, reasons: reasons, resized: resized)
     }
 
-    /// Reads a PNG file, with an error message naming it.
+    /// Reads a PNG file, with an error message naming it. Blocks the calling thread while it reads and
+    /// decodes (run it on `WorkPool.shared` from async code).
+    @available(*, noasync, message: "reads and decodes on the calling thread; run it on WorkPool.shared in async code")
     public static func readPNG(_ path: String) -> Result<FrameImage, PNGError> {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
@@ -103,7 +105,9 @@ public enum GoldenComparison {
         }
     }
 
-    /// Compares the files of one pair.
+    /// Compares the files of one pair, reading and decoding them on the calling thread (run it on
+    /// `WorkPool.shared` from async code).
+    @available(*, noasync, message: "reads, decodes and compares on the calling thread; run it on WorkPool.shared in async code")
     public static func verdict(for pair: Pair, thresholds: ComparisonThresholds, resize: Bool) -> PairVerdict {
         guard let actualPath = pair.actual else { return PairVerdict(kind: .missing, reasons: ["no actual file for the golden \(pair.golden ?? "")"]) }
         guard let goldenPath = pair.golden else { return PairVerdict(kind: .extra, reasons: ["no golden file for \(actualPath)"]) }

@@ -153,8 +153,20 @@ extension FrameImage {
         try AtomicFile.write(try encodePNG(options: options), to: url.path)
     }
 
+    /// Decodes a PNG file's bytes on the process's `WorkPool` while the caller suspends, as
+    /// `init(pngData:)` does on the calling thread.
+    public static func decodingPNG(_ data: [UInt8]) async throws(PNGError) -> FrameImage {
+        try await WorkPool.shared.run(first: true) { () throws(PNGError) in try FrameImage(decodingPNG: data) }
+    }
+
     /// Decodes a PNG file's bytes. Palette and grey images become RGB(A); 16-bit images stay 16-bit.
+    /// Blocks the calling thread while it decodes: in async code use `decodingPNG(_:)`.
+    @available(*, noasync, message: "decodes on the calling thread; use FrameImage.decodingPNG(_:) in async code")
     public init(pngData data: [UInt8]) throws(PNGError) {
+        try self.init(decodingPNG: data)
+    }
+
+    init(decodingPNG data: [UInt8]) throws(PNGError) {
         var decoded = fgpng_image()
         var error = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBufferPointer { fgpng_decode($0.baseAddress, $0.count, &decoded, &error, error.count) }
@@ -172,10 +184,11 @@ extension FrameImage {
                   pixels: Array(UnsafeBufferPointer(start: pixels, count: decoded.row_bytes * Int(decoded.height))))
     }
 
-    /// Reads and decodes a PNG file.
+    /// Reads and decodes a PNG file, on the calling thread (see `init(pngData:)`).
+    @available(*, noasync, message: "reads and decodes on the calling thread; use FrameImage.decodingPNG(_:) in async code")
     public init(contentsOfPNG url: URL) throws {
         let data = try Data(contentsOf: url)
-        try self.init(pngData: [UInt8](data))
+        try self.init(decodingPNG: [UInt8](data))
     }
 
     /// PNG keywords are 1–79 Latin-1 characters.
