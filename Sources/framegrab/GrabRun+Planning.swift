@@ -7,7 +7,9 @@ extension GrabRun {
     /// What planning learnt by opening an input.
     enum Probe: Sendable {
         case notOpened
-        case video(duration: MediaTime)
+        /// `asset`: kept open for the job (for the first `--jobs` inputs, which start at once), so that the
+        /// file is opened once; later inputs are opened again when their turn comes, to bound open files.
+        case video(duration: MediaTime, asset: MediaAsset?)
         case notVideo(FrameGrabError)
         case failed(FrameGrabError)
     }
@@ -27,9 +29,10 @@ extension GrabRun {
         // Files found in folders are opened now, so that what is not video (recognised by its contents,
         // not its name) is set aside before output paths are compared.
         let limits = settings.limits, videoStream = settings.videoStream
-        let probes = await GrabRun.concurrentMap(inputs, limit: settings.jobs) { input -> Probe in
+        let keepOpen = settings.jobs
+        let probes = await GrabRun.concurrentMap(Array(inputs.enumerated()), limit: settings.jobs) { offset, input -> Probe in
             guard needsDuration || !input.isExplicit else { return .notOpened }
-            return await GrabRun.probe(input, limits: limits, videoStream: videoStream)
+            return await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen)
         }
         // Interrupted: nothing more is opened, nothing is planned.
         if Task.isCancelled { return [] }
@@ -48,8 +51,9 @@ extension GrabRun {
             case .failed(let error):
                 report(input: input.path, error: error)
                 continue
-            case .video(let duration):
+            case .video(let duration, let asset):
                 job.duration = duration
+                job.asset = asset
                 if (selection.every != nil || selection.count != nil) && !duration.isNumeric {
                     report(input: input.path, error: FrameGrabError(.invalidData,
                         "\(input.path): the duration of the video is unknown, so --every and --count cannot place times", path: input.path))
@@ -99,13 +103,13 @@ extension GrabRun {
 
     /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that
     /// FFmpeg cannot read, that has no video stream, or that is a still image, is not a video.
-    static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?) async -> Probe {
+    static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?, keep: Bool) async -> Probe {
         do {
             let asset = try await MediaAsset.open(path: input.path, limits: limits, videoStream: videoStream)
             if !input.isExplicit && isStillImage(asset) {
                 return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
             }
-            return .video(duration: asset.duration)
+            return .video(duration: asset.duration, asset: keep ? asset : nil)
         } catch {
             if !input.isExplicit && [.invalidData, .noVideoStream, .emptyFile].contains(error.code) {
                 return .notVideo(error)

@@ -23,6 +23,8 @@ struct GrabRun: Sendable {
         /// The input's duration, when planning had to open it.
         var duration: MediaTime?
         var requests: [Request]
+        /// The input as planning opened it, when it was kept open for the job.
+        var asset: MediaAsset? = nil
     }
 
     init(settings: GrabSettings) {
@@ -98,7 +100,11 @@ struct GrabRun: Sendable {
         }
         let asset: MediaAsset
         do {
-            asset = try await MediaAsset.open(path: job.input, limits: settings.limits, videoStream: settings.videoStream)
+            if let planned = job.asset {
+                asset = planned
+            } else {
+                asset = try await MediaAsset.open(path: job.input, limits: settings.limits, videoStream: settings.videoStream)
+            }
             try asset.requireDecoder()
         } catch {
             if error.code == .cancelled {
