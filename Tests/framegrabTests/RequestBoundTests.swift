@@ -34,10 +34,7 @@ import Testing
             #expect(running.waitForStdout(timeout: 30) { $0.contains("\n") }, "no result within 30 s")
             let firstLine = Date().timeIntervalSince(started)
             #expect(firstLine < 3, "first image after \(firstLine) s")
-            running.send(SIGINT)
-            let signalled = Date()
-            let result = running.wait(timeout: 60)
-            let stopped = Date().timeIntervalSince(signalled)
+            let (result, stopped) = running.stop(with: SIGINT)
             #expect(result.status == 130, "\(result)")
             #expect(stopped < 3, "stopped \(stopped) s after SIGINT")
             let records = jsonRecords(result)
@@ -55,10 +52,7 @@ import Testing
             for number in 1..<5000 { try FileManager.default.linkItem(atPath: first, toPath: scratch.path("videos/clip\(number).mp4")) }
             let running = try Framegrab.start(["videos", "--count", "2", "--json", "-o", "out/"], in: scratch.url)
             usleep(200_000)
-            running.send(SIGINT)
-            let signalled = Date()
-            let result = running.wait(timeout: 60)
-            let stopped = Date().timeIntervalSince(signalled)
+            let (result, stopped) = running.stop(with: SIGINT)
             #expect(result.status == 130, "\(result)")
             #expect(stopped < 1, "stopped \(stopped) s after SIGINT")
             #expect(!FileManager.default.fileExists(atPath: scratch.path("out")) || scratch.expectOnlyPNGs(under: "out").isEmpty,

@@ -118,8 +118,7 @@ extension FrameExtractor {
     }
 
     /// Moves the demuxer with `move`, resets the decoder and decodes the first frame into `lookahead`:
-    /// the first frame of a keyframe packet at or after `keyframe` (any keyframe for nil), leading
-    /// pictures skipped.
+    /// the first frame of the keyframe packet `gate` names, leading pictures skipped unless `fromStart`.
     func reposition(gate: StartGate = .anyKeyframe, fromStart: Bool = false, _ move: () throws(FFmpegError) -> Void) throws(Failure) {
         demuxerIsUntouched = false
         do {

@@ -77,7 +77,7 @@ public final class AssetImageGenerator: Sendable {
 
     /// Threads decoding may use; 0 (the default) means one per core. When the requests fall between
     /// several keyframes, they are split into groups that share no decoding, and up to this many decoders
-    /// (decode lanes) take groups at once, each on a thread of its own; otherwise one decoder uses the
+    /// (decode lanes) take groups at once, as jobs on the `WorkPool`; otherwise one decoder uses the
     /// threads, decoding several frames at once with zero tolerances, slices of one frame with a window.
     public var decoderThreadCount: Int {
         get { configuration.withLock { $0.decoderThreadCount } }

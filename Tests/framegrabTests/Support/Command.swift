@@ -204,6 +204,15 @@ final class RunningCommand: @unchecked Sendable {
         kill(process.processIdentifier, signalNumber)
     }
 
+    /// Sends `signalNumber`, waits for the process to exit, and says how many seconds that took.
+    func stop(with signalNumber: Int32, timeout: Double = 60,
+              sourceLocation: SourceLocation = #_sourceLocation) -> (result: CommandResult, seconds: Double) {
+        send(signalNumber)
+        let signalled = Date()
+        let result = wait(timeout: timeout, sourceLocation: sourceLocation)
+        return (result, Date().timeIntervalSince(signalled))
+    }
+
     /// Waits until `condition` holds for stdout so far, the process exits, or `timeout` seconds pass.
     /// Returns whether the condition held.
     func waitForStdout(timeout: Double, until condition: (String) -> Bool) -> Bool {
