@@ -29,10 +29,14 @@ let package = Package(
         // It also filters and deflates rows itself (zlib, which libpng is built on) for one-filter images.
         .target(name: "PNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("z")]),
         .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec"]),
+        // The command's engine: inputs, plan, run, report (and the command line's vocabulary: times,
+        // templates), tested in-process; `framegrab` is argument parsing over it.
+        .target(name: "FrameGrabCommand", dependencies: ["FrameGrab"]),
         .executableTarget(
             name: "framegrab",
             dependencies: [
                 "FrameGrab",
+                "FrameGrabCommand",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -45,6 +49,7 @@ let package = Package(
         // Fixture paths, the manifest ffprobe wrote about them, and the frame-number reader: shared by the tests.
         .target(name: "TestSupport", dependencies: ["FrameGrab"], path: "Tests/TestSupport"),
         .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab", "TestSupport"]),
-        .testTarget(name: "framegrabTests", dependencies: ["FrameGrab", "TestSupport"]),
+        .testTarget(name: "framegrabTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport"]),
+        .testTarget(name: "FrameGrabCommandTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport"]),
     ]
 )

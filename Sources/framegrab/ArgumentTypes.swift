@@ -1,5 +1,6 @@
 import ArgumentParser
 import FrameGrab
+import FrameGrabCommand
 
 extension ApertureMode: ExpressibleByArgument {}
 extension HDRPolicy: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FrameGrab
+import FrameGrabCommand
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,102 +46,16 @@ struct Compare: ParsableCommand {
     var json = false
 
     func run() throws {
-        let output = Output()
-        var actualIsFolder: ObjCBool = false, goldenIsFolder: ObjCBool = false
-        let actualExists = FileManager.default.fileExists(atPath: actual, isDirectory: &actualIsFolder)
-        let goldenExists = FileManager.default.fileExists(atPath: golden, isDirectory: &goldenIsFolder)
-        // Approving a first golden set: with --update, a GOLDEN that does not exist yet is created.
-        let creatingGolden = update && actualExists && !goldenExists
-        if creatingGolden { goldenIsFolder = actualIsFolder }
-        if !actualExists || (!goldenExists && !creatingGolden) {
-            for (path, exists) in [(actual, actualExists), (golden, goldenExists)] where !exists {
-                output.standardError("framegrab: \(path): no such file or folder")
-            }
+        let run = CompareRun(actual: actual, golden: golden, thresholds: comparison.thresholds, resize: comparison.resize,
+                             diffOut: comparison.diffOut, allowMissing: allowMissing, allowExtra: allowExtra, update: update, json: json)
+        let status: Int32
+        do {
+            status = try run.run()
+        } catch .missingOperand {
             throw ExitCode(2)
-        }
-        if actualIsFolder.boolValue != goldenIsFolder.boolValue {
-            throw ValidationError("ACTUAL and GOLDEN must both be PNG files or both be folders (\(actual) is a \(actualIsFolder.boolValue ? "folder" : "file"), \(golden) is a \(goldenIsFolder.boolValue ? "folder" : "file")).")
-        }
-        let pairs = actualIsFolder.boolValue
-            ? GoldenComparison.pairs(actualFolder: actual, goldenFolder: golden)
-            : [GoldenComparison.Pair(relativePath: (golden as NSString).lastPathComponent, actual: actual,
-                                     golden: creatingGolden ? nil : golden)]
-
-        var counts: [PairVerdict.Kind: Int] = [:]
-        var failing = 0, unreadable = 0, updatedCount = 0
-        for pair in pairs {
-            let verdict = GoldenComparison.verdict(for: pair, thresholds: comparison.thresholds, resize: comparison.resize)
-            counts[verdict.kind, default: 0] += 1
-            let allowed = (verdict.kind == .missing && allowMissing) || (verdict.kind == .extra && allowExtra)
-            var diffPath: String?
-            var notes: [String] = []
-            if verdict.kind == .fail, let diffOut = comparison.diffOut,
-               case .success(let actualImage) = GoldenComparison.readPNG(pair.actual!),
-               case .success(let goldenImage) = GoldenComparison.readPNG(pair.golden!),
-               comparison.resize || (actualImage.width == goldenImage.width && actualImage.height == goldenImage.height) {
-                let path = diffOut.hasSuffix("/") ? diffOut + pair.relativePath : diffOut + "/" + pair.relativePath
-                if let problem = ComparisonReport.writeDifference(actual: actualImage, golden: goldenImage,
-                                                                   resized: verdict.resized, to: path) {
-                    notes.append(problem)
-                } else {
-                    diffPath = path
-                }
-            }
-            var updated = false
-            if update, verdict.kind == .fail || verdict.kind == .extra, let source = pair.actual {
-                let target = pair.golden ?? (actualIsFolder.boolValue ? GoldenComparison.join(golden, pair.relativePath) : golden)
-                if let problem = Compare.copy(source, over: target) {
-                    notes.append(problem)
-                } else {
-                    updated = true
-                    updatedCount += 1
-                    if !json { output.standardError("framegrab: replaced \(target) with \(source)") }
-                }
-            }
-            switch verdict.kind {
-            case .unreadable: unreadable += 1
-            case .fail, .missing, .extra: if !allowed && !updated { failing += 1 }
-            case .pass: break
-            }
-            let shown = PairVerdict(kind: verdict.kind, metrics: verdict.metrics, reasons: verdict.reasons + notes, resized: verdict.resized)
-            if json {
-                var line = JSONLine()
-                line.add("path", pair.relativePath)
-                if let path = pair.actual { line.add("actual", path) } else { line.addRaw("actual", "null") }
-                if let path = pair.golden { line.add("golden", path) } else { line.addRaw("golden", "null") }
-                ComparisonReport.add(shown, to: &line, updated: updated, allowed: allowed)
-                if let diffPath { line.add("diff", diffPath) }
-                output.standardOutput(line.text)
-            } else {
-                output.standardOutput(ComparisonReport.line(shown, path: pair.relativePath, updated: updated, allowed: allowed, diff: diffPath))
-            }
-        }
-        let status: Int32 = unreadable > 0 ? 2 : failing > 0 ? 1 : 0
-        let summary: [(String, Int)] = [("pairs", pairs.count), ("passed", counts[.pass] ?? 0), ("failed", counts[.fail] ?? 0),
-                                        ("missing", counts[.missing] ?? 0), ("extra", counts[.extra] ?? 0),
-                                        ("unreadable", counts[.unreadable] ?? 0), ("updated", updatedCount)]
-        if json {
-            var line = JSONLine()
-            for (key, value) in summary { line.add(key, value) }
-            line.add("status", Int(status))
-            output.standardOutput("{\"summary\":" + line.text + "}")
-        } else {
-            output.standardOutput("framegrab compare: " + summary.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
-                                  + (status == 0 ? " — ok" : status == 1 ? " — FAILED" : " — unreadable input"))
+        } catch .mixedKinds(let message) {
+            throw ValidationError(message)
         }
         if status != 0 { throw ExitCode(status) }
-    }
-
-    /// Copies `source` over `target` atomically (folders created). Returns an error message on failure.
-    static func copy(_ source: String, over target: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: source) else { return "cannot read \(source) to update \(target)" }
-        do {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: target).deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFile.write([UInt8](data), to: target)
-            return nil
-        } catch {
-            let reason = (error as? AtomicFile.WriteError)?.reason ?? "\(error)"
-            return "cannot update \(target): \(reason)"
-        }
     }
 }

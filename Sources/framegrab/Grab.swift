@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FrameGrab
+import FrameGrabCommand
 
 /// The grab subcommand: its options (each with its help, which is why the file is over 300 lines), their
 /// checks, and the settings handed to `GrabRun`.
@@ -211,104 +212,41 @@ struct Grab: AsyncParsableCommand {
             GoldenCheck(folder: $0, thresholds: comparison.thresholds, resize: comparison.resize, diffOut: comparison.diffOut)
         }
         var selection = TimeSelection(specifications: times.flatMap { $0 }, every: every, count: count)
-        if let timesFile { selection.specifications += try Grab.readTimesFile(timesFile) }
+        if let timesFile {
+            do {
+                selection.specifications += try TimesFile.read(timesFile)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         if selection.isEmpty { throw ValidationError("The times file \(timesFile ?? "") lists no times.") }
         if selection.fixedCount + (count ?? 0) > maxRequests {
             throw ValidationError("\(selection.fixedCount + (count ?? 0)) times are asked for each input, more than --max-requests \(maxRequests); ask for fewer, or raise --max-requests.")
         }
-        let settings = GrabSettings(
-            inputs: inputs,
-            recursive: recursive,
-            selection: selection,
-            toleranceBefore: toleranceBefore ?? tolerance ?? .zero,
-            toleranceAfter: toleranceAfter ?? tolerance ?? .zero,
-            maximumSize: maxSize ?? .zero,
-            autorotate: !noAutorotate,
-            aperture: aperture,
-            depth: depth,
-            hdr: hdr,
-            deinterlaces: !noDeinterlace,
-            template: try goldenCheck?.template(output) ?? OutputTemplate(output),
-            png: pngOptions,
-            json: json,
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            skipExisting: skipExisting,
-            shard: shard,
-            quiet: quiet,
-            metadata: metadata,
-            golden: goldenCheck,
-            limits: limits.assetLimits,
-            videoStream: stream,
-            toStandardOutput: writesToStandardOutput,
-            maximumRequests: maxRequests)
+        var settings = GrabSettings(inputs: inputs, selection: selection,
+                                    template: try goldenCheck?.template(output) ?? OutputTemplate(output))
+        settings.recursive = recursive
+        settings.toleranceBefore = toleranceBefore ?? tolerance ?? .zero
+        settings.toleranceAfter = toleranceAfter ?? tolerance ?? .zero
+        settings.maximumSize = maxSize ?? .zero
+        settings.autorotate = !noAutorotate
+        settings.aperture = aperture
+        settings.depth = depth
+        settings.hdr = hdr
+        settings.deinterlaces = !noDeinterlace
+        settings.png = pngOptions
+        settings.json = json
+        if let jobs { settings.jobs = jobs }
+        settings.skipExisting = skipExisting
+        settings.shard = shard
+        settings.quiet = quiet
+        settings.metadata = metadata
+        settings.golden = goldenCheck
+        settings.limits = limits.assetLimits
+        settings.videoStream = stream
+        settings.toStandardOutput = writesToStandardOutput
+        settings.maximumRequests = maxRequests
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }
-
-    /// The times listed in a file (`-`: standard input); a usage error names the file and line.
-    static func readTimesFile(_ path: String) throws -> [TimeSpecification] {
-        let name = path == "-" ? "<stdin>" : path
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try readToEnd(path)
-        do {
-            return try TimeSelection.parseTimesFile(String(decoding: data, as: UTF8.self), name: name)
-        } catch {
-            throw ValidationError("\(error)")
-        }
-    }
-
-    /// Everything a file holds, whatever kind it is: a regular file, a named pipe, the `/dev/fd/N` of a
-    /// process substitution `<(…)`, a device. (Inputs are refused unless regular; a list of times is not.)
-    static func readToEnd(_ path: String) throws -> Data {
-        func failure() -> ValidationError {
-            ValidationError("Cannot read the times file \(path): \(String(cString: strerror(errno))).")
-        }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure() }
-        defer { close(descriptor) }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 { throw failure() }
-            if count == 0 { return data }
-            data.append(contentsOf: buffer[0..<count])
-        }
-    }
-}
-
-/// Everything the command line decided, in library types.
-struct GrabSettings: Sendable {
-    let inputs: [String]
-    let recursive: Bool
-    let selection: TimeSelection
-    let toleranceBefore: MediaTime
-    let toleranceAfter: MediaTime
-    let maximumSize: PixelSize
-    let autorotate: Bool
-    let aperture: ApertureMode
-    let depth: OutputDepth
-    let hdr: HDRPolicy
-    let deinterlaces: Bool
-    let template: OutputTemplate
-    let png: PNGOptions
-    let json: Bool
-    let jobs: Int
-    let skipExisting: Bool
-    let shard: Shard?
-    let quiet: Bool
-    /// `--metadata`: PNG text chunks describing each image's source.
-    var metadata = false
-    /// `--golden`: compare with golden files instead of writing.
-    var golden: GoldenCheck? = nil
-    /// Frame size and time bounds for each input.
-    let limits: AssetLimits
-    /// `--stream`: the index of the video stream images come from, instead of the one the asset chooses.
-    var videoStream: Int? = nil
-    /// `-o -`: the one image goes to stdout, and the lines that would go there (`--json`) go to stderr.
-    var toStandardOutput = false
-    /// `--max-requests`: the most times one input may get; more is a usage error before anything is decoded.
-    var maximumRequests = GrabSettings.defaultMaximumRequests
-
-    static let defaultMaximumRequests = 20_000
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FrameGrab
+import FrameGrabCommand
 
 /// The options that bound the work and memory one input may take.
 struct LimitOptions: ParsableArguments {

@@ -149,15 +149,6 @@ private func changing(_ image: FrameImage, x: Int, y: Int, channel: Int, to valu
         }
     }
 
-    @Test func pixelLimitParsing() throws {
-        #expect(try ComparisonThresholds.PixelLimit(parsing: "12") == .count(12))
-        #expect(try ComparisonThresholds.PixelLimit(parsing: "0.5%") == .percent(0.5))
-        #expect(ComparisonThresholds.PixelLimit.percent(0.5).allowed(of: 1000) == 5)
-        for bad in ["-1", "x", "101%", "%", ""] {
-            #expect(throws: ParseError.self) { try ComparisonThresholds.PixelLimit(parsing: bad) }
-        }
-    }
-
     @Test func foldersArePairedByRelativePath() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("framegrab-pairs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -58,18 +58,4 @@ import Testing
         #expect(AssetLimits.default.timeLimit == nil)
         #expect(AssetLimits.default.maximumPixelCount == 16384 * 16384)
     }
-
-    @Test(arguments: [("..", "_.."), (".", "_."), ("", "_"), ("a/b", "a_b"), ("line\nbreak", "line_break"),
-                      ("tab\there", "tab_here"), ("it's \"q\" ü 東京", "it's \"q\" ü 東京"), ("...", "...")])
-    func safeComponent(input: String, expected: String) {
-        #expect(OutputTemplate.safeComponent(input) == expected)
-    }
-
-    @Test(arguments: [("../../etc", "_../_../etc"), ("/abs/path", "abs/path"), ("./a/./b", "a/b"), ("a//b/", "a/b"),
-                      ("a/../..", "a/_../_.."), ("", "")])
-    func safeRelativePathNeverClimbs(input: String, expected: String) {
-        let safe = OutputTemplate.safeRelativePath(input)
-        #expect(safe == expected)
-        #expect(!safe.hasPrefix("/") && !safe.split(separator: "/").contains(".."))
-    }
 }

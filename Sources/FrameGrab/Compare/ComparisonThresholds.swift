@@ -10,22 +10,6 @@ public struct ComparisonThresholds: Sendable, Equatable {
         /// At most this percentage (0 to 100) of the image's pixels, rounded down to a whole pixel.
         case percent(Double)
 
-        /// `120` or `0.5%`.
-        public init(parsing text: String) throws(ParseError) {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasSuffix("%") {
-                guard let value = Double(trimmed.dropLast()), value.isFinite, value >= 0, value <= 100 else {
-                    throw ParseError(text: text, reason: "a percentage of pixels must be a number from 0 to 100 followed by %")
-                }
-                self = .percent(value)
-            } else {
-                guard let value = Int(trimmed), value >= 0 else {
-                    throw ParseError(text: text, reason: "expected a number of pixels (0 or more) or a percentage such as 0.5%")
-                }
-                self = .count(value)
-            }
-        }
-
         /// The largest allowed number of differing pixels in an image of `pixelCount` pixels.
         public func allowed(of pixelCount: Int) -> Int {
             switch self {

@@ -4,7 +4,7 @@ import Synchronization
 
 /// `framegrab IN -t … --golden DIR`: each image is compared with the file the same request would write with
 /// `-o DIR/<template>` instead of being written.
-final class GoldenCheck: Sendable {
+package final class GoldenCheck: Sendable {
     /// The golden folder.
     let folder: String
     let thresholds: ComparisonThresholds
@@ -13,7 +13,7 @@ final class GoldenCheck: Sendable {
     let diffOut: String?
     private let unreadableCount = Mutex(0)
 
-    init(folder: String, thresholds: ComparisonThresholds, resize: Bool, diffOut: String?) {
+    package init(folder: String, thresholds: ComparisonThresholds, resize: Bool, diffOut: String?) {
         self.folder = folder
         self.thresholds = thresholds
         self.resize = resize
@@ -21,7 +21,7 @@ final class GoldenCheck: Sendable {
     }
 
     /// The output template applied inside the golden folder.
-    func template(_ output: String) throws(ParseError) -> OutputTemplate {
+    package func template(_ output: String) throws(ParseError) -> OutputTemplate {
         try OutputTemplate(GoldenComparison.join(folder, output))
     }
 
@@ -89,14 +89,7 @@ extension GrabRun {
             counts.requestsDone += 1
         }
         let shown = PairVerdict(kind: verdict.kind, metrics: verdict.metrics, reasons: reasons, resized: verdict.resized)
-        if settings.json {
-            var line = JSONLine.image(input: input, index: request.index, requested: requestedTime,
-                                      generated: generated, pathKey: "golden", path: request.path)
-            ComparisonReport.add(shown, to: &line, updated: false, allowed: false)
-            if let diffPath { line.add("diff", diffPath) }
-            output.result(line.text)
-        } else {
-            output.result(ComparisonReport.line(shown, path: request.path, updated: false, allowed: false, diff: diffPath))
-        }
+        let image = ImageFacts(input: input, index: request.index, requested: requestedTime, generated: generated)
+        reporter.emit(VerdictRecord(subject: .image(image, golden: request.path), verdict: shown, diff: diffPath))
     }
 }

@@ -4,9 +4,11 @@ import Synchronization
 
 /// One invocation of the grab command: plans every output path, refuses collisions, then works through
 /// the inputs (several at once), streaming a line per result.
-struct GrabRun: Sendable {
+package struct GrabRun: Sendable {
     let settings: GrabSettings
     let output: Output
+    /// Prints every record of the run, as JSON or plain lines.
+    let reporter: Reporter
     let tally = Tally()
     let counts = RunCounts()
 
@@ -27,13 +29,14 @@ struct GrabRun: Sendable {
         var asset: MediaAsset? = nil
     }
 
-    init(settings: GrabSettings) {
+    package init(settings: GrabSettings) {
         self.settings = settings
         output = Output(resultsToStandardError: settings.toStandardOutput)
+        reporter = Reporter(output: output, json: settings.json)
     }
 
     /// Runs everything and returns the exit status.
-    func run() async -> Int32 {
+    package func run() async -> Int32 {
         let started = ContinuousClock.now
         // Signals are heard from the first moment: planning (which opens every file of a folder) is
         // cancelled by them too.
@@ -44,7 +47,7 @@ struct GrabRun: Sendable {
         if let signal = interrupt.received {
             // Interrupted while planning: nothing was decoded or written.
             Summary.report(counts.snapshot, files: jobs.count, elapsed: ProgressBar.seconds(ContinuousClock.now - started),
-                           json: settings.json, quiet: settings.quiet || (settings.json && settings.toStandardOutput), output: output)
+                           quiet: settings.quiet || (settings.json && settings.toStandardOutput), reporter: reporter)
             return 128 + signal
         }
         let progress = ProgressBar.wanted(quiet: settings.quiet)
@@ -72,7 +75,7 @@ struct GrabRun: Sendable {
         progress?.stop()
         // With -o - and --json, stderr carries the JSON lines: the {"summary"} object stands for the summary line.
         Summary.report(counts.snapshot, files: jobs.count, elapsed: ProgressBar.seconds(ContinuousClock.now - started),
-                       json: settings.json, quiet: settings.quiet || (settings.json && settings.toStandardOutput), output: output)
+                       quiet: settings.quiet || (settings.json && settings.toStandardOutput), reporter: reporter)
         if let signal = interrupt.received { return 128 + signal }
         return settings.golden?.exitStatus(failures: tally.failures) ?? (tally.failures > 0 ? 1 : 0)
     }
@@ -206,12 +209,8 @@ struct GrabRun: Sendable {
         }
         tally.succeeded()
         counts.update { $0.written += 1; $0.requestsDone += 1 }
-        if settings.json {
-            output.result(JSONLine.image(input: input, index: request.index, requested: requestedTime,
-                                         generated: generated, pathKey: "path", path: request.path).text)
-        } else if !settings.toStandardOutput {
-            output.result(request.path)
-        }
+        reporter.emit(ImageRecord(image: ImageFacts(input: input, index: request.index, requested: requestedTime, generated: generated),
+                                  path: request.path, toStandardOutput: settings.toStandardOutput))
     }
 
     // MARK: Reporting failures
@@ -219,28 +218,14 @@ struct GrabRun: Sendable {
     func report(input: String, request: Request, requestedTime: MediaTime, error: FrameGrabError) {
         tally.failed()
         counts.update { $0.failed += 1; $0.requestsDone += 1 }
-        if settings.json {
-            var line = JSONLine()
-            line.add("input", input)
-            line.add("index", request.index)
-            if requestedTime.isNumeric { line.addRaw("requested", requestedTime.decimalSeconds) } else { line.addRaw("requested", "null") }
-            line.add("error", error.message)
-            line.add("code", error.code.rawValue)
-            output.result(line.text)
-        } else {
-            output.standardError("framegrab: \(error.message)")
-        }
+        reporter.emit(RequestFailureRecord(input: input, index: request.index, requested: requestedTime, error: error))
     }
 
     /// An input that failed as a whole, with the number of its requests that will not be answered.
     func report(input: String, error: FrameGrabError, requests: Int = 0) {
         tally.failed()
         counts.update { $0.failed += max(1, requests); $0.requestsDone += requests }
-        if settings.json {
-            output.result(JSONLine.inputError(input, error).text)
-        } else {
-            output.standardError("framegrab: \(error.message)")
-        }
+        reporter.emit(InputFailureRecord(input: input, error: error))
     }
 }
 
@@ -248,30 +233,13 @@ extension GrabRun {
     /// A request answered by an image already there (`--skip-existing`).
     fileprivate func reportSkipped(input: String, request: Request, requestedTime: MediaTime) {
         counts.update { $0.skipped += 1; $0.requestsDone += 1 }
-        guard settings.json else { return }
-        var line = JSONLine()
-        line.add("input", input)
-        line.add("index", request.index)
-        if requestedTime.isNumeric { line.addRaw("requested", requestedTime.decimalSeconds) } else { line.addRaw("requested", "null") }
-        line.add("path", request.path)
-        line.add("skipped", true)
-        output.result(line.text)
+        reporter.emit(SkipRecord(input: input, index: request.index, requested: requestedTime, path: request.path))
     }
 
     /// A file found in a folder that is not a video: said once, and not a failure of the run.
     func reportNotVideo(input: String, error: FrameGrabError) {
         counts.update { $0.notVideo += 1 }
-        let reason = error.message.hasPrefix(input + ": ") ? String(error.message.dropFirst(input.count + 2)) : error.message
-        let message = "\(input): not a video, left out (\(reason))"
-        if settings.json {
-            var line = JSONLine()
-            line.add("input", input)
-            line.add("error", message)
-            line.add("code", "notVideo")
-            output.result(line.text)
-        } else {
-            output.standardError("framegrab: \(message)")
-        }
+        reporter.emit(NotVideoRecord(input: input, error: error))
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
+import FrameGrab
 import Synchronization
 
 /// What a run has done so far, counted by its tasks; read by the progress bar and the summary.
-final class RunCounts: Sendable {
-    struct Snapshot: Sendable {
+package final class RunCounts: Sendable {
+    package struct Snapshot: Sendable {
         var filesDone = 0
         var requestsDone = 0
         var written = 0
@@ -92,24 +93,9 @@ final class ProgressBar: Sendable {
 /// The last words of a run: one line on stderr (unless `--quiet`), and a `{"summary":…}` object among the
 /// results (stdout, or stderr with `-o -`) in JSON mode.
 enum Summary {
-    static func report(_ counts: RunCounts.Snapshot, files: Int, elapsed: Double, json: Bool, quiet: Bool, output: Output) {
-        if json {
-            var inner = JSONLine()
-            inner.add("files", files)
-            inner.add("written", counts.written)
-            inner.add("failed", counts.failed)
-            inner.add("skipped", counts.skipped)
-            inner.add("notVideo", counts.notVideo)
-            inner.addRaw("seconds", String(format: "%.3f", elapsed))
-            var line = JSONLine()
-            line.addRaw("summary", inner.text)
-            output.result(line.text)
-        }
-        if !quiet {
-            var text = "framegrab: \(counts.written) written, \(counts.failed) failed, \(counts.skipped) skipped"
-            if counts.notVideo > 0 { text += ", \(counts.notVideo) not video" }
-            text += String(format: " (%d file%@, %.1f s)", files, files == 1 ? "" : "s", elapsed)
-            output.standardError(text)
-        }
+    static func report(_ counts: RunCounts.Snapshot, files: Int, elapsed: Double, quiet: Bool, reporter: Reporter) {
+        let record = RunSummaryRecord(counts: counts, files: files, elapsed: elapsed)
+        if reporter.json { reporter.emit(record) }
+        if !quiet, case .message(let text) = record.plain { reporter.output.standardError(text) }
     }
 }

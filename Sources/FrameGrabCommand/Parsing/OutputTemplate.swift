@@ -1,4 +1,5 @@
 import Foundation
+import FrameGrab
 
 /// Where each image is written: a path with tokens replaced per request.
 ///
@@ -7,18 +8,18 @@ import Foundation
 /// `{time}` the requested time as `HH-MM-SS.mmm`, `{dir}` the input's folder relative to the folder it was
 /// found under (`.` for an input named directly).
 /// A template ending in `/` (or naming an existing folder) is a folder for the default name `{name}-{index}.png`.
-public struct OutputTemplate: Sendable, Equatable {
+package struct OutputTemplate: Sendable, Equatable {
     /// The file name put in a template that names a folder: `{name}-{index}.png`.
-    public static let defaultFileName = "{name}-{index}.png"
+    package static let defaultFileName = "{name}-{index}.png"
     /// The tokens a template may use, by name without the braces.
-    public static let tokens = ["name", "index", "ms", "time", "dir"]
+    package static let tokens = ["name", "index", "ms", "time", "dir"]
 
     /// The template with its tokens still in it; a folder given as the template has `defaultFileName` added.
-    public let pattern: String
+    package let pattern: String
 
     /// Reads a template. One ending in `/`, or naming an existing folder, gets `defaultFileName` added.
     /// Throws when a `{` is not closed, a token is not one of `tokens`, or the template is empty.
-    public init(_ raw: String) throws(ParseError) {
+    package init(_ raw: String) throws(ParseError) {
         var pattern = raw
         var isDirectory: ObjCBool = false
         if raw.hasSuffix("/") || (FileManager.default.fileExists(atPath: raw, isDirectory: &isDirectory) && isDirectory.boolValue) {
@@ -40,20 +41,20 @@ public struct OutputTemplate: Sendable, Equatable {
     }
 
     /// What the tokens stand for, for one request.
-    public struct Values: Sendable {
+    package struct Values: Sendable {
         /// Path of the input video; `{name}` is its file name without folders or extension.
-        public var inputPath: String
+        package var inputPath: String
         /// Position of the request, counted from 1, for `{index}`.
-        public var index: Int
+        package var index: Int
         /// Number of requests for the input: `{index}` is zero-padded to as many digits as it has.
-        public var count: Int
+        package var count: Int
         /// The requested time, for `{ms}` and `{time}`; a time that is not numeric gives `invalid`.
-        public var requestedTime: MediaTime
+        package var requestedTime: MediaTime
         /// The input's folder relative to the folder argument it was found under (`a/b`), empty for none.
-        public var directory: String
+        package var directory: String
 
         /// The values for one request; `directory` is empty (no folder) unless given.
-        public init(inputPath: String, index: Int, count: Int, requestedTime: MediaTime, directory: String = "") {
+        package init(inputPath: String, index: Int, count: Int, requestedTime: MediaTime, directory: String = "") {
             self.inputPath = inputPath
             self.index = index
             self.count = count
@@ -63,12 +64,12 @@ public struct OutputTemplate: Sendable, Equatable {
     }
 
     /// Whether the path depends on the requested time (so a percentage must be resolved first).
-    public var usesTime: Bool { pattern.contains("{ms}") || pattern.contains("{time}") }
+    package var usesTime: Bool { pattern.contains("{ms}") || pattern.contains("{time}") }
 
     /// The path for one request: each token replaced by its value. `{name}` is made one safe path component
     /// (`safeComponent`), `{dir}` cannot leave the output folder, and `{dir}/` is dropped for an input
     /// directly in its folder argument (or with no folder).
-    public func path(for values: Values) -> String {
+    package func path(for values: Values) -> String {
         let name = OutputTemplate.baseName(values.inputPath)
         let width = String(max(values.count, 1)).count
         let index = String(values.index)
@@ -85,7 +86,7 @@ public struct OutputTemplate: Sendable, Equatable {
     }
 
     /// A time as `HH-MM-SS.mmm` (rounded down to the millisecond; hours grow past two digits when needed).
-    public static func clockName(_ time: MediaTime) -> String {
+    package static func clockName(_ time: MediaTime) -> String {
         guard time.isNumeric else { return "invalid" }
         let ms = time.convertScale(1000, rounding: .down).value
         guard ms >= 0 else { return "invalid" }
@@ -117,7 +118,7 @@ public struct OutputTemplate: Sendable, Equatable {
     /// output folder (`..`), start a new folder (`/`), be empty, or carry control characters (a newline
     /// would split the one-path-per-line output); each of those becomes `_`. Everything else, spaces, quotes
     /// and non-ASCII letters included, is kept.
-    public static func safeComponent(_ text: String) -> String {
+    package static func safeComponent(_ text: String) -> String {
         var safe = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             scalar == "/" || scalar.value < 0x20 || scalar.value == 0x7F ? "_" : scalar
         }))
@@ -128,7 +129,7 @@ public struct OutputTemplate: Sendable, Equatable {
     /// A relative folder path taken from input (for example an input's folder under a scanned root), made
     /// safe to put inside the output folder: every component passes through `safeComponent`, a leading `/`
     /// and `.` components are dropped, so the result never leaves the folder it is put in. Empty for none.
-    public static func safeRelativePath(_ text: String) -> String {
+    package static func safeRelativePath(_ text: String) -> String {
         text.split(separator: "/", omittingEmptySubsequences: true)
             .filter { $0 != "." }
             .map { safeComponent(String($0)) }

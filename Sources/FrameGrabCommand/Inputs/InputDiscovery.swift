@@ -8,7 +8,7 @@ import FrameGrab
 /// Hidden entries (names starting with `.`) are left out, as are special files (sockets, devices, FIFOs).
 /// Symbolic links are followed, and each folder is entered at most once (by device and inode), so a link
 /// loop cannot make the walk endless. Whether a found file is a video is decided later, by its contents.
-enum InputDiscovery {
+package enum InputDiscovery {
     /// One input file, and where it came from.
     struct Input: Sendable, Hashable {
         /// The path to open (the argument itself, or the folder argument joined with the relative path).
@@ -96,11 +96,11 @@ enum InputDiscovery {
 }
 
 /// `--shard K/N`: the K-th (from 1) of N slices of the input list.
-struct Shard: Sendable, Equatable {
-    let index: Int
-    let count: Int
+package struct Shard: Sendable, Equatable {
+    package let index: Int
+    package let count: Int
 
-    init?(argument: String) {
+    package init?(argument: String) {
         let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (1...count).contains(index) else {
             return nil

@@ -1,4 +1,5 @@
 import Foundation
+import FrameGrab
 
 /// Every time requested of one video: explicit times (`-t`, a times file), times every interval from
 /// the start (`--every`), and a number of evenly spaced times (`--count`), in that order.
@@ -8,35 +9,35 @@ import Foundation
 ///                               every: try TimeSelection.parseInterval("10s"), count: 3)
 /// selection.resolve(duration: asset.duration)   // 5 s, 50 %, 0 s, 10 s, 20 s, …, then 3 spaced times
 /// ```
-public struct TimeSelection: Sendable, Equatable {
+package struct TimeSelection: Sendable, Equatable {
     /// Explicit times, in the order given; they come first among the requests.
-    public var specifications: [TimeSpecification]
+    package var specifications: [TimeSpecification]
     /// A time every `every` from 0 up to (not including) the end.
-    public var every: MediaTime?
+    package var every: MediaTime?
     /// `count` times evenly spaced; see `evenlySpaced(count:duration:)`.
-    public var count: Int?
+    package var count: Int?
 
     /// A selection; by default nothing is requested.
-    public init(specifications: [TimeSpecification] = [], every: MediaTime? = nil, count: Int? = nil) {
+    package init(specifications: [TimeSpecification] = [], every: MediaTime? = nil, count: Int? = nil) {
         self.specifications = specifications
         self.every = every
         self.count = count
     }
 
     /// Whether nothing is requested: no specifications, no `every`, and no `count` (or a count of 0).
-    public var isEmpty: Bool { specifications.isEmpty && every == nil && (count ?? 0) == 0 }
+    package var isEmpty: Bool { specifications.isEmpty && every == nil && (count ?? 0) == 0 }
 
     /// Whether the times can only be known once the video's duration is known.
-    public var needsDuration: Bool {
+    package var needsDuration: Bool {
         every != nil || count != nil || specifications.contains { if case .percent = $0 { true } else { false } }
     }
 
     /// Whether the number of times depends on the duration (`--every`).
-    public var countDependsOnDuration: Bool { every != nil }
+    package var countDependsOnDuration: Bool { every != nil }
 
     /// The requests in order: the specifications, then the `every` times, then the `count` times.
     /// `--every` and `--count` of a video whose duration is unknown give nothing (check `duration.isNumeric`).
-    public func resolve(duration: MediaTime) -> [TimeSpecification] {
+    package func resolve(duration: MediaTime) -> [TimeSpecification] {
         var all = specifications
         if let every, duration.isNumeric {
             all += TimeSelection.every(every, duration: duration).map { .time($0) }
@@ -48,10 +49,10 @@ public struct TimeSelection: Sendable, Equatable {
     }
 
     /// How many requests a video of unknown length gets before `--every`/`--count` are applied.
-    public var fixedCount: Int { specifications.count }
+    package var fixedCount: Int { specifications.count }
 
     /// How many requests `resolve(duration:)` gives, counted without making them.
-    public func count(duration: MediaTime) -> Int {
+    package func count(duration: MediaTime) -> Int {
         var total = specifications.count
         if let count, duration.isNumeric { total += count }
         if let every { total += TimeSelection.everyCount(every, duration: duration) }
@@ -60,7 +61,7 @@ public struct TimeSelection: Sendable, Equatable {
 
     /// How many times `every(_:duration:)` gives: the multiples of `interval` before `duration`, counted
     /// exactly (times are exact fractions), without making them.
-    public static func everyCount(_ interval: MediaTime, duration: MediaTime) -> Int {
+    package static func everyCount(_ interval: MediaTime, duration: MediaTime) -> Int {
         guard interval.isNumeric, interval > .zero, duration.isNumeric, duration > .zero else { return 0 }
         // ceil(duration / interval), in Int128 so that no product overflows.
         let numerator = Int128(duration.value) * Int128(interval.timescale)
@@ -72,7 +73,7 @@ public struct TimeSelection: Sendable, Equatable {
     // MARK: Formulas
 
     /// 0, `interval`, 2 × `interval`, … while the time is before `duration`. An unknown or empty duration gives none.
-    public static func every(_ interval: MediaTime, duration: MediaTime) -> [MediaTime] {
+    package static func every(_ interval: MediaTime, duration: MediaTime) -> [MediaTime] {
         guard interval.isNumeric, interval > .zero, duration.isNumeric, duration > .zero else { return [] }
         var times: [MediaTime] = []
         var time = MediaTime.zero
@@ -87,7 +88,7 @@ public struct TimeSelection: Sendable, Equatable {
     /// time *i* (from 1) is `duration × (2i − 1) / (2 × count)`, in whole microseconds rounded down. So one
     /// time is the middle, and the first and last are half a slice away from the very start and end (a black
     /// opening or closing frame is not chosen). An unknown or empty duration gives none.
-    public static func evenlySpaced(count: Int, duration: MediaTime) -> [MediaTime] {
+    package static func evenlySpaced(count: Int, duration: MediaTime) -> [MediaTime] {
         guard count > 0, duration.isNumeric, duration > .zero else { return [] }
         let micros = Int128(duration.convertScale(1_000_000, rounding: .down).value)
         return (1...count).map { i in
@@ -99,7 +100,7 @@ public struct TimeSelection: Sendable, Equatable {
     // MARK: Parsing
 
     /// Parses the interval of `--every`: a positive duration (`10`, `2.5s`, `500ms`, `01:00`).
-    public static func parseInterval(_ raw: String) throws(ParseError) -> MediaTime {
+    package static func parseInterval(_ raw: String) throws(ParseError) -> MediaTime {
         let time: MediaTime
         do {
             time = try TimeSpecification.parseDuration(raw)
@@ -111,7 +112,7 @@ public struct TimeSelection: Sendable, Equatable {
     }
 
     /// Parses the number of `--count`: a whole number from 1.
-    public static func parseCount(_ raw: String) throws(ParseError) -> Int {
+    package static func parseCount(_ raw: String) throws(ParseError) -> Int {
         guard let count = Int(raw.trimmingCharacters(in: .whitespaces)), count >= 1, count <= 1_000_000 else {
             throw ParseError(text: raw, reason: "expected a whole number of images from 1 to 1000000")
         }
@@ -120,7 +121,7 @@ public struct TimeSelection: Sendable, Equatable {
 
     /// Parses the text of a times file: one time (or comma list) per line, any time syntax; `#` starts a
     /// comment to the end of the line; blank lines are ignored. An error names the line (`name:3`).
-    public static func parseTimesFile(_ text: String, name: String) throws(ParseError) -> [TimeSpecification] {
+    package static func parseTimesFile(_ text: String, name: String) throws(ParseError) -> [TimeSpecification] {
         var specifications: [TimeSpecification] = []
         var lineNumber = 0
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {

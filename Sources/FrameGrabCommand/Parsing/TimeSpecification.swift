@@ -1,15 +1,16 @@
 import Foundation
+import FrameGrab
 
 /// A requested time as a person writes it: seconds (`12.5`, `12.5s`, `1500ms`), a clock time (`02:03`,
 /// `01:02:03.250`) or a share of the duration (`50%`).
-public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
+package enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
     /// An exact time from the start of the video.
     case time(MediaTime)
     /// Percent of the duration, 0 to 100.
     case percent(Double)
 
     /// Parses one value, or a comma-separated list of them.
-    public static func parseList(_ text: String) throws(ParseError) -> [TimeSpecification] {
+    package static func parseList(_ text: String) throws(ParseError) -> [TimeSpecification] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
         var specifications: [TimeSpecification] = []
         for part in parts {
@@ -19,7 +20,7 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses one value.
-    public init(parsing raw: String) throws(ParseError) {
+    package init(parsing raw: String) throws(ParseError) {
         let text = raw.trimmingCharacters(in: .whitespaces)
         if text.hasSuffix("%") {
             guard let value = Double(text.dropLast()), value.isFinite, value >= 0, value <= 100,
@@ -33,13 +34,13 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses a non-negative duration or clock time exactly: `12.5`, `12.5s`, `1500ms`, `02:03`, `01:02:03.250`.
-    public static func parseDuration(_ raw: String) throws(ParseError) -> MediaTime {
+    package static func parseDuration(_ raw: String) throws(ParseError) -> MediaTime {
         try parseDuration(raw.trimmingCharacters(in: .whitespaces), original: raw)
     }
 
     /// The largest time accepted: about 317 years, far past any video, and small enough that every
     /// conversion (to microseconds, to a stream's ticks) stays exact.
-    public static let largestTime = MediaTime(value: 10_000_000_000, timescale: 1)
+    package static let largestTime = MediaTime(value: 10_000_000_000, timescale: 1)
 
     private static func parseDuration(_ text: String, original: String) throws(ParseError) -> MediaTime {
         let time = try parseUnboundedDuration(text, original: original)
@@ -88,7 +89,7 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `12.5s` for a time, `50.0%` for a percentage.
-    public var description: String {
+    package var description: String {
         switch self {
         case .time(let time): return time.description
         case .percent(let value): return "\(value)%"
@@ -97,7 +98,7 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
 
     /// The time this specification names in a video of the given duration. A percentage of a known
     /// duration stays just inside the video, so `100%` is the last frame.
-    public func resolve(duration: MediaTime) -> MediaTime {
+    package func resolve(duration: MediaTime) -> MediaTime {
         switch self {
         case .time(let time): return time
         case .percent(let value):
@@ -110,20 +111,20 @@ public enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A time, tolerance, size or template that could not be parsed, with what was expected.
-public struct ParseError: Error, Sendable, CustomStringConvertible {
+package struct ParseError: Error, Sendable, CustomStringConvertible {
     /// The text that was refused, as given.
-    public let text: String
+    package let text: String
     /// What is wrong with it, or what was expected instead.
-    public let reason: String
+    package let reason: String
 
     /// An error about `text`, explained by `reason`.
-    public init(text: String, reason: String) {
+    package init(text: String, reason: String) {
         self.text = text
         self.reason = reason
     }
 
     /// `invalid value 'TEXT': REASON`.
-    public var description: String { "invalid value '\(text)': \(reason)" }
+    package var description: String { "invalid value '\(text)': \(reason)" }
 }
 
 extension MediaTime {

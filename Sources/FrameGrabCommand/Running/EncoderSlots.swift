@@ -1,4 +1,5 @@
 import Foundation
+import FrameGrab
 import Synchronization
 
 /// How many images the whole process encodes (or compares) at once, whatever `--jobs` is: a slot is taken

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import FrameGrab
 import Synchronization
 
 /// SIGINT and SIGTERM: the first one cancels the work (finished images are still written, the rest are

@@ -1,5 +1,6 @@
 import Foundation
 import FrameGrab
+@testable import FrameGrabCommand
 import TestSupport
 import Testing
 

@@ -1,0 +1,69 @@
+import Foundation
+import FrameGrab
+import Synchronization
+
+/// Writes whole lines to stdout and stderr, one `write` per line under one lock, so lines from concurrent
+/// tasks never interleave and each reaches a pipe as soon as it is complete.
+///
+/// A status line (the progress bar) may stand at the bottom of stderr: it is erased before any other line
+/// is written and drawn again after it.
+package final class Output: Sendable {
+    /// What the status line on stderr shows, recomputed at each drawing; nil when there is none.
+    private let lock = Mutex<(@Sendable () -> String)?>(nil)
+    /// Where result lines go: stdout, or stderr when stdout carries an image (`-o -`).
+    private let resultDescriptor: Int32
+
+    /// `resultsToStandardError`: stdout is kept for an image, and result lines go to stderr.
+    package init(resultsToStandardError: Bool = false) {
+        resultDescriptor = resultsToStandardError ? STDERR_FILENO : STDOUT_FILENO
+    }
+
+    package func standardOutput(_ line: String) { write(line, to: STDOUT_FILENO) }
+    package func standardError(_ line: String) { write(line, to: STDERR_FILENO) }
+    /// A result line (an image's path, a JSON object): on stdout unless it carries an image.
+    package func result(_ line: String) { write(line, to: resultDescriptor) }
+
+    /// Writes bytes as they are to stdout (`-o -`: the PNG). Returns the errno of a failed write, or nil.
+    package func standardOutputBytes(_ bytes: [UInt8]) -> Int32? {
+        lock.withLock { _ in AtomicFile.writeAll(bytes, to: STDOUT_FILENO) }
+    }
+
+    /// Shows a status line at the bottom of stderr, drawn from `text` now and at every later redraw.
+    package func showStatus(_ text: @escaping @Sendable () -> String) {
+        lock.withLock { status in
+            status = text
+            AtomicFile.writeAll(Array(("\r\u{1B}[K" + text()).utf8), to: STDERR_FILENO)
+        }
+    }
+
+    /// Draws the status line again with what it says now.
+    package func refreshStatus() {
+        lock.withLock { status in
+            guard let status else { return }
+            AtomicFile.writeAll(Array(("\r\u{1B}[K" + status()).utf8), to: STDERR_FILENO)
+        }
+    }
+
+    /// Erases the status line for good.
+    package func clearStatus() {
+        lock.withLock { status in
+            guard status != nil else { return }
+            status = nil
+            AtomicFile.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+        }
+    }
+
+    private func write(_ line: String, to descriptor: Int32) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        lock.withLock { status in
+            guard let status else {
+                AtomicFile.writeAll(bytes, to: descriptor)
+                return
+            }
+            AtomicFile.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+            AtomicFile.writeAll(bytes, to: descriptor)
+            AtomicFile.writeAll(Array(status().utf8), to: STDERR_FILENO)
+        }
+    }
+}
