@@ -139,8 +139,9 @@ final class FrameExtractor {
 
     /// `demuxer`: one already opened on the asset (by default, one is taken from it).
     /// `cancellation`: the run's flag, which stops blocking reads at once (`isCancelled` is checked between them).
-    init(asset: MediaAsset, demuxer: FormatContext? = nil, settings: Settings, threads: Int, frameThreads: Bool,
-         cancellation: CancellationFlag? = nil, isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
+    /// `index`: the stream's index as the run's planning read it (by default, read from the demuxer).
+    init(asset: MediaAsset, demuxer: FormatContext? = nil, index: StreamIndex? = nil, settings: Settings, threads: Int,
+         frameThreads: Bool, cancellation: CancellationFlag? = nil, isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
         path = asset.path
         self.asset = asset
         track = asset.videoTrack
@@ -164,10 +165,10 @@ final class FrameExtractor {
         let streamStart = format.startTimestamp(stream: track.streamIndex)
         firstPts = streamStart
         origin = format.timelineOrigin(stream: track.streamIndex)
-        let index = format.indexEntries(stream: track.streamIndex)
-        keyframes = index.keyframes.map(\.timestamp).sorted()
+        let index = index ?? format.streamIndex(stream: track.streamIndex)
+        keyframes = index.sortedTimestamps
         indexIsComplete = index.listsEveryFrame
-        keyframeDelay = format.indexDelay(stream: track.streamIndex)
+        keyframeDelay = index.delay
         if indexIsComplete {
             // Index timestamps may be decode times, `keyframeDelay` ahead of presentation: estimates until a
             // packet is read. Demuxers seek by presentation time (MP4 shifts its decode-time index itself).

@@ -8,14 +8,18 @@ final class RequestAnswerer {
     private let cancellation: CancellationFlag?
     /// A demuxer already opened, for the decoder to use.
     private var demuxer: FormatContext?
+    /// The stream's index as the run's planning read it.
+    private let index: StreamIndex?
     private var extractor: FrameExtractor?
     private var setupError: FrameGrabError?
 
     /// `isCancelled` is checked while decoding, besides the generator's own cancellation; `cancellation`
     /// (the run's flag) also stops blocking reads.
     init(generator: AssetImageGenerator, configuration: AssetImageGenerator.Configuration, threads: Int,
-         demuxer: FormatContext?, cancellation: CancellationFlag? = nil, isCancelled: @escaping () -> Bool) {
+         demuxer: FormatContext?, index: StreamIndex? = nil, cancellation: CancellationFlag? = nil,
+         isCancelled: @escaping () -> Bool) {
         self.generator = generator
+        self.index = index
         self.configuration = configuration
         self.threads = threads
         self.demuxer = demuxer
@@ -91,7 +95,7 @@ final class RequestAnswerer {
         // single frames right after seeks, where its latency (a frame per thread) is pure waste.
         let exact = configuration.toleranceBefore == .zero && configuration.toleranceAfter == .zero
         defer { demuxer = nil }
-        return try FrameExtractor(asset: generator.asset, demuxer: demuxer, settings: settings, threads: threads,
+        return try FrameExtractor(asset: generator.asset, demuxer: demuxer, index: index, settings: settings, threads: threads,
                                   frameThreads: exact, cancellation: cancellation, isCancelled: isCancelled)
     }
 }

@@ -141,12 +141,11 @@ final class FormatContext {
         return start - first
     }
 
-    /// A stream's index as the demuxer built it: the timestamps of its keyframe entries, and whether it
-    /// lists every frame (MP4 and AVI sample tables) or only some seek points (Matroska cues, often one per
-    /// cluster), in which case keyframes missing from it still exist.
-    func index(stream streamIndex: Int) -> (keyframes: [Int64], listsEveryFrame: Bool) {
+    /// A stream's index as the demuxer built it, read once for a whole generation run (see `StreamIndex`).
+    func streamIndex(stream streamIndex: Int) -> StreamIndex {
         let (entries, everyFrame) = indexEntries(stream: streamIndex)
-        return (entries.map(\.timestamp).sorted(), everyFrame)
+        return StreamIndex(keyframes: entries.map { StreamIndex.Entry(timestamp: $0.timestamp, position: $0.position) },
+                           listsEveryFrame: everyFrame, delay: indexDelay(stream: streamIndex))
     }
 
     /// The keyframe entries of a stream's index (timestamp and byte position), in index order, and whether

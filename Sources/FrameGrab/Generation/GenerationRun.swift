@@ -49,6 +49,8 @@ final class GenerationRun: Sendable {
         var lanes: [Lane] = []
         var threadsPerLane = 1
         var spareDemuxer: DemuxerBox?
+        /// The stream's index, read once by planning for every lane.
+        var index: StreamIndex?
         var claimed = 0
         var finished: [Int: ImageResult] = [:]
         var heldPerGroup: [Int] = []
@@ -194,7 +196,7 @@ final class GenerationRun: Sendable {
                 let demuxer = lane == 0 ? state.spareDemuxer : nil
                 if lane == 0 { state.spareDemuxer = nil }
                 state.lanes[lane].answerer = AnswererBox(RequestAnswerer(
-                    generator: generator, configuration: configuration, threads: state.threadsPerLane, demuxer: demuxer?.format,
+                    generator: generator, configuration: configuration, threads: state.threadsPerLane, demuxer: demuxer?.format, index: state.index,
                     cancellation: cancellation, isCancelled: { [weak self] in self?.isCancelled ?? true }))
             }
             let answerer = state.lanes[lane].answerer!, last = state.endsGroup[position]
@@ -220,6 +222,7 @@ final class GenerationRun: Sendable {
         let generator = self.generator, times = self.times, order = self.order
         let budget = configuration.decoderThreadCount > 0 ? configuration.decoderThreadCount : ProcessInfo.processInfo.activeProcessorCount
         var demuxer: FormatContext?
+        var index: StreamIndex?
         // Without a plan every request is taken to share decoding with the next.
         var groups = [0..<order.count]
         let deadline = generator.asset.deadline
@@ -231,8 +234,9 @@ final class GenerationRun: Sendable {
             let stream = generator.asset.videoTrack.streamIndex
             let timeBase = format.timeBase(stream: stream), origin = format.timelineOrigin(stream: stream)
             let targets = order.map { times[$0].isNumeric ? FrameExtractor.tick(for: times[$0], timeBase: timeBase, origin: origin) : nil }
-            groups = RequestPlan.groups(targets: targets, keyframes: format.index(stream: stream).keyframes,
-                                        delay: format.indexDelay(stream: stream))
+            let streamIndex = format.streamIndex(stream: stream)
+            index = streamIndex
+            groups = RequestPlan.groups(targets: targets, keyframes: streamIndex.sortedTimestamps, delay: streamIndex.delay)
         }
         let size = generator.asset.videoTrack.encodedSize
         let laneCount = demuxer == nil ? 1
@@ -250,6 +254,7 @@ final class GenerationRun: Sendable {
             state.lanes = Array(repeating: Lane(), count: laneCount)
             state.threadsPerLane = max(1, budget / laneCount)
             state.spareDemuxer = demuxer.map(DemuxerBox.init)
+            state.index = index
             state.phase = .planned
             deliver(&state)
             return pump(&state)

@@ -12,10 +12,19 @@ package final class Output: Sendable {
     private let lock = Mutex<(@Sendable () -> String)?>(nil)
     /// Where result lines go: stdout, or stderr when stdout carries an image (`-o -`).
     private let resultDescriptor: Int32
+    /// In-process tests: what would be written, by descriptor, instead of writing it.
+    private let capture: (@Sendable (Int32, [UInt8]) -> Void)?
 
     /// `resultsToStandardError`: stdout is kept for an image, and result lines go to stderr.
     package init(resultsToStandardError: Bool = false) {
         resultDescriptor = resultsToStandardError ? STDERR_FILENO : STDOUT_FILENO
+        capture = nil
+    }
+
+    /// Output handed to `capture` (the descriptor it would go to, and the bytes) instead of being written.
+    package init(resultsToStandardError: Bool = false, capture: @escaping @Sendable (Int32, [UInt8]) -> Void) {
+        resultDescriptor = resultsToStandardError ? STDERR_FILENO : STDOUT_FILENO
+        self.capture = capture
     }
 
     package func standardOutput(_ line: String) { write(line, to: STDOUT_FILENO) }
@@ -25,14 +34,14 @@ package final class Output: Sendable {
 
     /// Writes bytes as they are to stdout (`-o -`: the PNG). Returns the errno of a failed write, or nil.
     package func standardOutputBytes(_ bytes: [UInt8]) -> Int32? {
-        lock.withLock { _ in AtomicFile.writeAll(bytes, to: STDOUT_FILENO) }
+        lock.withLock { _ in put(bytes, to: STDOUT_FILENO) }
     }
 
     /// Shows a status line at the bottom of stderr, drawn from `text` now and at every later redraw.
     package func showStatus(_ text: @escaping @Sendable () -> String) {
         lock.withLock { status in
             status = text
-            AtomicFile.writeAll(Array(("\r\u{1B}[K" + text()).utf8), to: STDERR_FILENO)
+            put(Array(("\r\u{1B}[K" + text()).utf8), to: STDERR_FILENO)
         }
     }
 
@@ -40,7 +49,7 @@ package final class Output: Sendable {
     package func refreshStatus() {
         lock.withLock { status in
             guard let status else { return }
-            AtomicFile.writeAll(Array(("\r\u{1B}[K" + status()).utf8), to: STDERR_FILENO)
+            put(Array(("\r\u{1B}[K" + status()).utf8), to: STDERR_FILENO)
         }
     }
 
@@ -49,8 +58,17 @@ package final class Output: Sendable {
         lock.withLock { status in
             guard status != nil else { return }
             status = nil
-            AtomicFile.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+            put(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
         }
+    }
+
+    @discardableResult
+    private func put(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+        if let capture {
+            capture(descriptor, bytes)
+            return nil
+        }
+        return AtomicFile.writeAll(bytes, to: descriptor)
     }
 
     private func write(_ line: String, to descriptor: Int32) {
@@ -58,12 +76,12 @@ package final class Output: Sendable {
         bytes.append(UInt8(ascii: "\n"))
         lock.withLock { status in
             guard let status else {
-                AtomicFile.writeAll(bytes, to: descriptor)
+                put(bytes, to: descriptor)
                 return
             }
-            AtomicFile.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
-            AtomicFile.writeAll(bytes, to: descriptor)
-            AtomicFile.writeAll(Array(status().utf8), to: STDERR_FILENO)
+            put(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+            put(bytes, to: descriptor)
+            put(Array(status().utf8), to: STDERR_FILENO)
         }
     }
 }

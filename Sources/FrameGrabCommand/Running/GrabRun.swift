@@ -30,8 +30,13 @@ package struct GrabRun: Sendable {
     }
 
     package init(settings: GrabSettings) {
+        self.init(settings: settings, output: Output(resultsToStandardError: settings.toStandardOutput))
+    }
+
+    /// A run whose lines go to `output` (in-process tests capture them).
+    package init(settings: GrabSettings, output: Output) {
         self.settings = settings
-        output = Output(resultsToStandardError: settings.toStandardOutput)
+        self.output = output
         reporter = Reporter(output: output, json: settings.json)
     }
 

@@ -1,0 +1,22 @@
+/// A stream's index as the demuxer built it on opening, as Swift values: read once per generation run, by
+/// its planning, and handed to every decoder of the run.
+struct StreamIndex: Sendable {
+    /// One keyframe entry: its timestamp (a decode time where `delay` is not zero) and byte position.
+    struct Entry: Sendable, Equatable {
+        let timestamp: Int64
+        let position: Int64
+    }
+
+    /// The keyframe entries, in index order.
+    let keyframes: [Entry]
+    /// Whether the index lists every frame (MP4 and AVI sample tables) or only some seek points (Matroska
+    /// cues, often one per cluster; MPEG-TS indexes what it has read), in which case keyframes missing from
+    /// it still exist.
+    let listsEveryFrame: Bool
+    /// How far the index's timestamps run ahead of presentation (MP4 indexes decode times; B-frames put
+    /// presentation a constant delay later); 0 when they are presentation times.
+    let delay: Int64
+
+    /// The keyframe timestamps, sorted.
+    var sortedTimestamps: [Int64] { keyframes.map(\.timestamp).sorted() }
+}
