@@ -23,12 +23,26 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        // libjpeg-turbo 2.1 (libjpeg 6.2 API with its JCS_EXT_* extensions).
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
+        ),
+        // libwebp 1.2 (the encoder).
+        .systemLibrary(
+            name: "CWebP",
+            pkgConfig: "libwebp",
+            providers: [.apt(["libwebp-dev"])]
+        ),
         // glibc's mallopt, for the command's memory policy (see Framegrab.main).
         .systemLibrary(name: "CMalloc"),
         // Small C functions around libpng's setjmp/longjmp error handling, so no jump crosses Swift frames.
         // It also filters and deflates rows itself (zlib, which libpng is built on) for one-filter images.
         .target(name: "PNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("z")]),
-        .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec"]),
+        // Small C functions for JPEG (owning libjpeg's setjmp, as PNGCodec does libpng's) and lossy WebP encoding.
+        .target(name: "ImageCodecs", dependencies: ["CJPEG", "CWebP"]),
+        .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec", "ImageCodecs"]),
         // The command's engine: inputs, plan, run, report (and the command line's vocabulary: times,
         // templates), tested in-process; `framegrab` is argument parsing over it.
         .target(name: "FrameGrabCommand", dependencies: ["FrameGrab"]),
