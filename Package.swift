@@ -23,12 +23,21 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        // FreeType 2.12 (Debian 12), for TextRendering.
+        .systemLibrary(
+            name: "CFreeType",
+            pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"])]
+        ),
         // glibc's mallopt, for the command's memory policy (see Framegrab.main).
         .systemLibrary(name: "CMalloc"),
         // Small C functions around libpng's setjmp/longjmp error handling, so no jump crosses Swift frames.
         // It also filters and deflates rows itself (zlib, which libpng is built on) for one-filter images.
         .target(name: "PNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("z")]),
         .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec"]),
+        // Lines of text drawn with FreeType onto an RGBA canvas (captions of contact sheets); depends on
+        // nothing else in the package.
+        .target(name: "TextRendering", dependencies: ["CFreeType"]),
         .executableTarget(
             name: "framegrab",
             dependencies: [
