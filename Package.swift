@@ -55,5 +55,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["FrameGrab"], path: "Tests/TestSupport"),
         .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab", "TestSupport"]),
         .testTarget(name: "framegrabTests", dependencies: ["FrameGrab", "TestSupport"]),
+        // FrameGrab only for its PNG writer, to save a rendering to look at.
+        .testTarget(name: "TextRenderingTests", dependencies: ["TextRendering", "FrameGrab"]),
     ]
 )
