@@ -48,8 +48,7 @@ public final class Font: Sendable {
         guard Self.pixelHeights.contains(pixelHeight) else { throw .invalidPixelHeight(pixelHeight) }
         guard access(path, F_OK) == 0 else { throw .fontFileNotFound(path: path, debianPackage: nil) }
         let source = try GlyphSource(path: path, pixelHeight: pixelHeight)
-        (ascent, descent) = (source.ascent, source.descent)
-        lineHeight = max(source.ascent + source.descent, source.lineHeight)
+        (ascent, descent, lineHeight) = (source.ascent, source.descent, source.lineHeight)
         self.path = path
         self.pixelHeight = pixelHeight
         state = Mutex(source)
