@@ -35,6 +35,12 @@ let package = Package(
             pkgConfig: "libwebp",
             providers: [.apt(["libwebp-dev"])]
         ),
+        // FreeType 2.12 (Debian 12), for TextRendering.
+        .systemLibrary(
+            name: "CFreeType",
+            pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"])]
+        ),
         // glibc's mallopt, for the command's memory policy (see Framegrab.main).
         .systemLibrary(name: "CMalloc"),
         // Small C functions around libpng's setjmp/longjmp error handling, so no jump crosses Swift frames.
@@ -45,7 +51,10 @@ let package = Package(
         .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec", "ImageCodecs"]),
         // The command's engine: inputs, plan, run, report (and the command line's vocabulary: times,
         // templates), tested in-process; `framegrab` is argument parsing over it.
-        .target(name: "FrameGrabCommand", dependencies: ["FrameGrab"]),
+        .target(name: "FrameGrabCommand", dependencies: ["FrameGrab", "TextRendering"]),
+        // Lines of text drawn with FreeType onto an RGBA canvas (the captions of contact sheets); depends on
+        // nothing else in the package.
+        .target(name: "TextRendering", dependencies: ["CFreeType"]),
         .executableTarget(
             name: "framegrab",
             dependencies: [
@@ -65,5 +74,7 @@ let package = Package(
         .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab", "TestSupport"]),
         .testTarget(name: "framegrabTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport"]),
         .testTarget(name: "FrameGrabCommandTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport"]),
+        // FrameGrab only for its PNG writer, to save a rendering to look at.
+        .testTarget(name: "TextRenderingTests", dependencies: ["TextRendering", "FrameGrab"]),
     ]
 )
