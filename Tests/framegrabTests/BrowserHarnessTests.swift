@@ -1,9 +1,132 @@
 import Foundation
+import FrameGrab
+import TestSupport
 import XCTest
 
-/// The storyboard test tooling, before `framegrab storyboard` exists: the WebVTT validator, proved on good
-/// and broken VTTs.
+/// Proves the storyboard test tooling before `framegrab storyboard` exists: a storyboard made by the ffmpeg
+/// command (`fps=1:round=up,scale,tile`) with a VTT written here passes the WebVTT validator, and headless Chromium,
+/// doing what a web player does with it, draws exactly the sprite cells the VTT points at. The validator's
+/// own checks are proved on broken VTTs.
 final class BrowserHarnessTests: XCTestCase {
+    static let fixture = "h264-bframes.mp4"
+    /// Cells of 120×90 (the fixture is 320×240), 3 across and 2 down: 10 one-second cells on two sheets.
+    static let (cellWidth, cellHeight, columns, rows) = (120, 90, 3, 2)
+
+    /// `fixture`'s storyboard in `folder` as framegrab will name it (`h264-bframes-storyboard-N.ext`,
+    /// `h264-bframes.vtt`): one cell per second, cue k from k s to k + 1 s (the last to the duration).
+    /// Returns the VTT and the duration. `round=up` makes cell k the frame shown at exactly k s (frame 25k);
+    /// fps's default, `near`, takes the last frame before k + 0.5 s.
+    static func makeStoryboard(in folder: URL, ext: String) throws -> (vtt: URL, duration: Double) {
+        let stem = (fixture as NSString).deletingPathExtension
+        var arguments = ["-loglevel", "error", "-i", Fixtures.path(fixture),
+                         "-vf", "fps=1:round=up,scale=\(cellWidth):\(cellHeight),tile=\(columns)x\(rows)"]
+        if ext == "jpg" { arguments += ["-q:v", "3"] }
+        try FFmpegTool.run(arguments + ["\(stem)-storyboard-%d.\(ext)"], in: folder)
+        let duration = Fixtures.video(fixture).end.seconds
+        let perSheet = columns * rows
+        var text = "WEBVTT\n\n"
+        for k in 0..<Int(duration.rounded(.up)) {
+            let cell = k % perSheet
+            text += "\(WebVTT.Time(seconds: Double(k))) --> \(WebVTT.Time(seconds: min(Double(k + 1), duration)))\n"
+                + "\(stem)-storyboard-\(k / perSheet + 1).\(ext)#xywh=\(cell % columns * cellWidth),\(cell / columns * cellHeight),\(cellWidth),\(cellHeight)\n\n"
+        }
+        let vtt = folder.appendingPathComponent("\(stem).vtt")
+        try Data(text.utf8).write(to: vtt)
+        return (vtt, duration)
+    }
+
+    // MARK: Browser
+
+    /// JPEG sheets: Chromium's decoding (libjpeg-turbo) and FFmpeg's differ by a few levels, so the canvas
+    /// must be close to its cell and clearly closer to it than to any other cell.
+    func testChromiumDrawsTheCuesCellsOfJPEGSheets() throws {
+        try checkInBrowser(ext: "jpg", minPSNR: 30)
+    }
+
+    /// PNG sheets: the canvas is the cell, pixel for pixel.
+    func testChromiumDrawsTheCuesCellsOfPNGSheetsExactly() throws {
+        try checkInBrowser(ext: "png", minPSNR: .infinity)
+    }
+
+    private func checkInBrowser(ext: String, minPSNR: Double) throws {
+        _ = try Browser.executable()
+        try Scratch.with { scratch in
+            let (vtt, duration) = try Self.makeStoryboard(in: scratch.url, ext: ext)
+            let storyboard = try WebVTT.validatedStoryboard(at: vtt, duration: duration)
+            XCTAssertEqual(storyboard.cues.count, 10)
+
+            // Inside a cell of the first sheet (x and y offsets), the first cue of the second sheet (a boundary),
+            // and inside the last cue.
+            let times = [5.5, 6.0, 9.75]
+            let shown = try Browser.thumbnails(vtt: vtt, at: times)
+
+            // Both the page's parser and Chromium's <track> parser read the cues the validator read.
+            let plain = storyboard.cues.map { WebVTT.Cue(identifier: nil, start: $0.start, end: $0.end, settings: "", payload: $0.payload) }
+            XCTAssertEqual(shown.pageCues, plain, "the page's parser")
+            XCTAssertEqual(shown.trackCues, plain, "Chromium's <track> parser")
+
+            var sheets: [String: FrameImage] = [:]
+            func sheet(_ file: String) throws -> FrameImage {
+                if let decoded = sheets[file] { return decoded }
+                let decoded = try SpriteSheets.decode(scratch.url(file))
+                sheets[file] = decoded
+                return decoded
+            }
+            let stem = (Self.fixture as NSString).deletingPathExtension
+            let perSheet = Self.columns * Self.rows
+            // Every cell of every sheet, to check that each canvas is nearer its own cell than any other.
+            let cells: [(index: Int, image: FrameImage)] = try storyboard.cues.enumerated().map { index, cue in
+                let region = try XCTUnwrap(cue.region)
+                return (index, try sheet(region.file).cropped(x: region.x, y: region.y, width: region.width, height: region.height))
+            }
+            XCTAssertEqual(shown.thumbnails.count, times.count)
+            for (time, thumbnail) in zip(times, shown.thumbnails) {
+                let k = Int(time)
+                let cell = k % perSheet
+                let (file, x, y) = ("\(stem)-storyboard-\(k / perSheet + 1).\(ext)", cell % Self.columns * Self.cellWidth, cell / Self.columns * Self.cellHeight)
+                XCTAssertEqual(thumbnail.time, time)
+                XCTAssertEqual(thumbnail.cue, plain[k], "\(time) s: the cue the page chose")
+                XCTAssertEqual(thumbnail.spriteURL, scratch.url(file).standardizedFileURL.absoluteString, "\(time) s")
+                XCTAssertEqual([thumbnail.x, thumbnail.y, thumbnail.width, thumbnail.height], [x, y, Self.cellWidth, Self.cellHeight], "\(time) s")
+                let decoded = try sheet(file)
+                XCTAssertEqual([thumbnail.spriteWidth, thumbnail.spriteHeight], [decoded.width, decoded.height], "\(time) s: the sprite's size in Chromium")
+                XCTAssertEqual([thumbnail.image.width, thumbnail.image.height], [Self.cellWidth, Self.cellHeight], "\(time) s: canvas size")
+                guard thumbnail.image.width == Self.cellWidth, thumbnail.image.height == Self.cellHeight else { continue }
+
+                let expected = decoded.cropped(x: x, y: y, width: Self.cellWidth, height: Self.cellHeight)
+                let metrics = try ImageComparison.metrics(actual: thumbnail.image, golden: expected)
+                if minPSNR.isInfinite {
+                    XCTAssertEqual(metrics.maxDifference, 0, "\(time) s: the canvas differs from cell \(k) (\(metrics.differingPixels) pixels, PSNR \(metrics.psnr) dB)")
+                } else {
+                    XCTAssertGreaterThanOrEqual(metrics.psnr, minPSNR, "\(time) s: canvas against cell \(k) (max difference \(metrics.maxDifference))")
+                }
+                for other in cells where other.index != k {
+                    let psnr = try ImageComparison.metrics(actual: thumbnail.image, golden: other.image).psnr
+                    XCTAssertLessThan(psnr, metrics.psnr - 3, "\(time) s: the canvas is about as close to cell \(other.index) as to cell \(k)")
+                }
+                // And the picture is the fixture's frame at k s (25 fps: frame 25k), read from its pixels.
+                XCTAssertEqual(frameNumber(in: thumbnail.image), 25 * k, "\(time) s: the frame number drawn in the canvas")
+                print("BrowserHarnessTests \(ext) \(time) s → cue \(thumbnail.cue), canvas against its cell: max difference \(metrics.maxDifference), PSNR \(metrics.psnr) dB")
+            }
+        }
+    }
+
+    func testMissingTimesAndBadRegionsFailWithTheirReason() throws {
+        _ = try Browser.executable()
+        try Scratch.with { scratch in
+            let (vtt, _) = try Self.makeStoryboard(in: scratch.url, ext: "png")
+            XCTAssertThrowsError(try Browser.thumbnails(vtt: vtt, at: [1, 12])) { error in
+                XCTAssertTrue("\(error)".contains("no cue contains 12 s"), "\(error)")
+            }
+            // A rectangle past the sprite's right edge.
+            let text = try String(contentsOf: vtt, encoding: .utf8).replacingOccurrences(of: "#xywh=240,0,120,90", with: "#xywh=250,0,120,90")
+            try Data(text.utf8).write(to: vtt)
+            XCTAssertThrowsError(try Browser.thumbnails(vtt: vtt, at: [2.5])) { error in
+                XCTAssertTrue("\(error)".contains("is not inside the 360x180 sprite"), "\(error)")
+            }
+        }
+    }
+
     // MARK: Validator
 
     private static let goodText = """
