@@ -81,7 +81,30 @@ import Testing
         #expect(jobs.map { ($0.input as NSString).lastPathComponent } == expected.map { names[$0] })
     }
 
-    @Test func aFileInAFolderThatIsNotVideoIsSaidOnceAndLeftOut() async throws {
+    @Test func filesInFoldersAreOpenedByTheirJobUnlessTheirOutputsCollide() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try FileManager.default.createDirectory(atPath: folder.path("in/sub"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixtures.path("vp9.webm"), toPath: folder.path("in/a.webm"))
+        try FileManager.default.copyItem(atPath: Fixtures.path("vfr.mkv"), toPath: folder.path("in/b.mkv"))
+        try Data("just words\n".utf8).write(to: folder.url.appendingPathComponent("in/sub/a.txt"))
+        let captured = CapturedOutput()
+        // {name} alone: in/a.webm and in/sub/a.txt would both write a.png; a.txt is opened to learn it is
+        // not video, so the run goes on; b.mkv is left for its job to open.
+        var settings = try settings([folder.path("in")], times: ["1"], template: folder.path("out/{name}.png"))
+        settings.recursive = true
+        settings.json = true
+        let jobs = try #require(await GrabRun(settings: settings, output: captured.output()).plan())
+        #expect(jobs.map { ($0.input as NSString).lastPathComponent } == ["a.webm", "b.mkv"])
+        #expect(jobs.map { $0.asset != nil } == [true, false], "a.webm was opened for the collision and kept; b.mkv was not opened")
+        #expect(jobs.allSatisfy { $0.foundInFolder })
+        let records = try captured.jsonObjects()
+        #expect(records.count == 1)
+        #expect(records.first?["code"] as? String == "notVideo")
+        #expect(records.first?["input"] as? String == folder.path("in/sub/a.txt"))
+    }
+
+    @Test func aFileInAFolderThatIsNotVideoIsSaidOnceWhenItsTurnComes() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try FileManager.default.copyItem(atPath: Fixtures.path("vp9.webm"), toPath: folder.path("a.webm"))
@@ -89,11 +112,10 @@ import Testing
         let captured = CapturedOutput()
         var settings = try settings([folder.url.path], times: ["1"], template: folder.path("out/{name}.png"))
         settings.json = true
-        let jobs = try #require(await GrabRun(settings: settings, output: captured.output()).plan())
-        #expect(jobs.map { ($0.input as NSString).lastPathComponent } == ["a.webm"])
+        #expect(await GrabRun(settings: settings, output: captured.output()).run() == 0)
         let records = try captured.jsonObjects()
-        #expect(records.count == 1)
-        #expect(records.first?["code"] as? String == "notVideo")
-        #expect(records.first?["input"] as? String == folder.path("b.webm"))
+        #expect(records.filter { $0["code"] as? String == "notVideo" }.map { $0["input"] as? String } == [folder.path("b.webm")])
+        let summary = try #require(records.last?["summary"] as? [String: Any])
+        #expect(summary["files"] as? Int == 1 && summary["written"] as? Int == 1 && summary["notVideo"] as? Int == 1 && summary["failed"] as? Int == 0)
     }
 }

@@ -29,7 +29,15 @@ package struct TimeSelection: Sendable, Equatable {
 
     /// Whether the times can only be known once the video's duration is known.
     package var needsDuration: Bool {
-        every != nil || count != nil || specifications.contains { if case .percent = $0 { true } else { false } }
+        every != nil || count != nil || specifications.contains(where: \.needsDuration)
+    }
+
+    /// The requests in order when they can be named without the duration (no `--every`): the
+    /// specifications, then the `count` times as shares of the duration, resolved once it is known.
+    package var withoutDuration: [TimeSpecification]? {
+        guard every == nil else { return nil }
+        let count = self.count ?? 0
+        return specifications + (0..<count).map { .evenlySpaced(index: $0 + 1, count: count) }
     }
 
     /// Whether the number of times depends on the duration (`--every`).
@@ -90,11 +98,14 @@ package struct TimeSelection: Sendable, Equatable {
     /// opening or closing frame is not chosen). An unknown or empty duration gives none.
     package static func evenlySpaced(count: Int, duration: MediaTime) -> [MediaTime] {
         guard count > 0, duration.isNumeric, duration > .zero else { return [] }
+        return (1...count).map { evenlySpaced(index: $0, count: count, duration: duration) }
+    }
+
+    /// Time `index` (from 1) of `evenlySpaced(count:duration:)`, alone.
+    package static func evenlySpaced(index: Int, count: Int, duration: MediaTime) -> MediaTime {
+        guard count > 0, (1...count).contains(index), duration.isNumeric, duration > .zero else { return .invalid }
         let micros = Int128(duration.convertScale(1_000_000, rounding: .down).value)
-        return (1...count).map { i in
-            let at = micros * Int128(2 * i - 1) / Int128(2 * count)
-            return MediaTime(value: Int64(at), timescale: 1_000_000)
-        }
+        return MediaTime(value: Int64(micros * Int128(2 * index - 1) / Int128(2 * count)), timescale: 1_000_000)
     }
 
     // MARK: Parsing

@@ -8,6 +8,8 @@ package enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
     case time(MediaTime)
     /// Percent of the duration, 0 to 100.
     case percent(Double)
+    /// Time `index` (from 1) of `count` evenly spaced ones (`--count`; see `TimeSelection.evenlySpaced`).
+    case evenlySpaced(index: Int, count: Int)
 
     /// Parses one value, or a comma-separated list of them.
     package static func parseList(_ text: String) throws(ParseError) -> [TimeSpecification] {
@@ -93,6 +95,7 @@ package enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .time(let time): return time.description
         case .percent(let value): return "\(value)%"
+        case .evenlySpaced(let index, let count): return "\(index)/\(count) of the duration"
         }
     }
 
@@ -106,7 +109,14 @@ package enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
             let micros = duration.convertScale(1_000_000, rounding: .down).value
             let at = Int64((Double(micros) * value / 100).rounded(.down))
             return MediaTime(value: min(at, max(0, micros - 1)), timescale: 1_000_000)
+        case .evenlySpaced(let index, let count):
+            return TimeSelection.evenlySpaced(index: index, count: count, duration: duration)
         }
+    }
+
+    /// Whether the time is known only once the video's duration is.
+    package var needsDuration: Bool {
+        if case .time = self { false } else { true }
     }
 }
 

@@ -16,6 +16,14 @@ extension GrabRun {
 
     /// Finds the input files, then decides every output path before anything is decoded, and refuses the run
     /// when two requests would write the same file. Returns nil (after saying why) on a collision.
+    ///
+    /// Each input is opened once. When output paths do not depend on durations (no `--every`, and no times
+    /// of the duration in a template that names times), nothing is opened here: an input is opened when its
+    /// job starts, and a file found in a folder that is not video is said then. Only files found in folders
+    /// whose outputs would collide are opened now, to learn whether they are video (the first `--jobs` are
+    /// kept open for their job). Otherwise every input is opened now for its duration; the first `--jobs`
+    /// stay open for their job, and later ones are opened again when their turn comes, so that a folder of
+    /// thousands does not hold thousands of files open.
     func plan() async -> [Job]? {
         let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive)
         for problem in discovery.problems {
@@ -24,24 +32,34 @@ extension GrabRun {
         let allInputs = discovery.inputs
         let inputs = settings.shard?.slice(allInputs) ?? allInputs
         let selection = settings.selection
-        let templateNeedsDuration = settings.template.usesTime && selection.needsDuration
-        let needsDuration = templateNeedsDuration || selection.every != nil || selection.count != nil
-        // Files found in folders are opened now, so that what is not video (recognised by its contents,
-        // not its name) is set aside before output paths are compared.
-        let limits = settings.limits, videoStream = settings.videoStream
-        let keepOpen = settings.jobs
-        let probes = await GrabRun.concurrentMap(Array(inputs.enumerated()), limit: settings.jobs) { offset, input -> Probe in
-            guard needsDuration || !input.isExplicit else { return .notOpened }
-            return await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen)
+        let inputFiles = Set(allInputs.map { GrabRun.canonicalPath($0.path) })
+        // The requests of every input, when they can be named without the duration.
+        let named = selection.withoutDuration.flatMap { specifications in
+            settings.template.usesTime && specifications.contains(where: \.needsDuration) ? nil : specifications
+        }
+        let limits = settings.limits, videoStream = settings.videoStream, keepOpen = settings.jobs
+        var probes = [Probe](repeating: .notOpened, count: inputs.count)
+        var namedPaths: [[String]] = []
+        if let named {
+            namedPaths = inputs.map { paths(for: $0, specifications: named, duration: .invalid) }
+            let suspects = GrabRun.collisionSuspects(inputs, paths: namedPaths, inputFiles: inputFiles)
+            let probed = await GrabRun.concurrentMap(suspects, limit: settings.jobs) { offset in
+                await GrabRun.probe(inputs[offset], limits: limits, videoStream: videoStream, keep: offset < keepOpen)
+            }
+            for (offset, probe) in zip(suspects, probed) { probes[offset] = probe ?? .notOpened }
+        } else {
+            let probed = await GrabRun.concurrentMap(Array(inputs.enumerated()), limit: settings.jobs) { offset, input -> Probe in
+                await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen)
+            }
+            probes = probed.map { $0 ?? .notOpened }
         }
         // Interrupted: nothing more is opened, nothing is planned.
         if Task.isCancelled { return [] }
         var jobs: [Job] = []
         var owners: [String: (input: String, index: Int, specification: TimeSpecification)] = [:]
-        let inputFiles = Set(allInputs.map { GrabRun.canonicalPath($0.path) })
-        for (input, probe) in zip(inputs, probes.map { $0! }) {
-            var job = Job(input: input.path, duration: nil, requests: [])
-            var specifications = selection.specifications
+        for (offset, (input, probe)) in zip(inputs, probes).enumerated() {
+            var job = Job(input: input.path, foundInFolder: !input.isExplicit, duration: nil, requests: [])
+            var specifications = named ?? selection.specifications
             switch probe {
             case .notOpened:
                 break
@@ -54,9 +72,9 @@ extension GrabRun {
             case .video(let duration, let asset):
                 job.duration = duration
                 job.asset = asset
+                if named != nil { break }
                 if (selection.every != nil || selection.count != nil) && !duration.isNumeric {
-                    report(input: input.path, error: FrameGrabError(.invalidData,
-                        "\(input.path): the duration of the video is unknown, so --every and --count cannot place times", path: input.path))
+                    report(input: input.path, error: GrabRun.unknownDuration(input.path))
                     continue
                 }
                 // Counted before anything is made: --every 0.00001 on a long video is millions of times.
@@ -68,13 +86,9 @@ extension GrabRun {
                 specifications = selection.resolve(duration: duration)
             }
             let count = specifications.count
-            let duration = job.duration ?? .invalid
-            for (offset, specification) in specifications.enumerated() {
-                let index = offset + 1
-                let values = OutputTemplate.Values(inputPath: input.path, index: index, count: count,
-                                                   requestedTime: specification.resolve(duration: duration),
-                                                   directory: input.directory)
-                let path = settings.template.path(for: values)
+            let paths = named != nil ? namedPaths[offset] : paths(for: input, specifications: specifications, duration: job.duration ?? .invalid)
+            for (position, (specification, path)) in zip(specifications, paths).enumerated() {
+                let index = position + 1
                 if settings.toStandardOutput {
                     // Checked before: one input. Only --every and --times-file can ask for more than one time.
                     if count > 1 {
@@ -99,6 +113,36 @@ extension GrabRun {
             jobs.append(job)
         }
         return jobs
+    }
+
+    /// The output path of each request of an input.
+    func paths(for input: InputDiscovery.Input, specifications: [TimeSpecification], duration: MediaTime) -> [String] {
+        specifications.enumerated().map { offset, specification in
+            settings.template.path(for: OutputTemplate.Values(inputPath: input.path, index: offset + 1, count: specifications.count,
+                                                              requestedTime: specification.resolve(duration: duration),
+                                                              directory: input.directory))
+        }
+    }
+
+    /// The offsets of the files found in folders whose outputs would collide with another output or
+    /// overwrite an input: whether they are video decides whether the run is refused.
+    static func collisionSuspects(_ inputs: [InputDiscovery.Input], paths: [[String]], inputFiles: Set<String>) -> [Int] {
+        var writers: [String: [Int]] = [:]
+        var suspects = Set<Int>()
+        for (offset, list) in paths.enumerated() {
+            for path in list {
+                let key = canonicalPath(path)
+                writers[key, default: []].append(offset)
+                if inputFiles.contains(key) { suspects.insert(offset) }
+            }
+        }
+        for offsets in writers.values where offsets.count > 1 { suspects.formUnion(offsets) }
+        return suspects.filter { !inputs[$0].isExplicit }.sorted()
+    }
+
+    /// `--every` and `--count` place times by the duration, which some files do not give.
+    static func unknownDuration(_ path: String) -> FrameGrabError {
+        FrameGrabError(.invalidData, "\(path): the duration of the video is unknown, so --every and --count cannot place times", path: path)
     }
 
     /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that

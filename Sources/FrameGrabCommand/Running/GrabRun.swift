@@ -22,6 +22,8 @@ package struct GrabRun: Sendable {
     /// An input with its requests planned.
     struct Job: Sendable {
         let input: String
+        /// Found in a folder (not named as an input): when it turns out not to be video, it is left out.
+        var foundInFolder = false
         /// The input's duration, when planning had to open it.
         var duration: MediaTime?
         var requests: [Request]
@@ -55,6 +57,8 @@ package struct GrabRun: Sendable {
                            quiet: settings.quiet || (settings.json && settings.toStandardOutput), reporter: reporter)
             return 128 + signal
         }
+        // Files found in folders that turn out not to be video when their job opens them are not counted as files.
+        let notVideoWhenPlanned = counts.snapshot.notVideo
         let progress = ProgressBar.wanted(quiet: settings.quiet)
             ? ProgressBar(output: output, counts: counts, totalFiles: jobs.count, totalRequests: jobs.reduce(0) { $0 + $1.requests.count })
             : nil
@@ -79,7 +83,8 @@ package struct GrabRun: Sendable {
         await worker.value
         progress?.stop()
         // With -o - and --json, stderr carries the JSON lines: the {"summary"} object stands for the summary line.
-        Summary.report(counts.snapshot, files: jobs.count, elapsed: ProgressBar.seconds(ContinuousClock.now - started),
+        let done = counts.snapshot
+        Summary.report(done, files: jobs.count - (done.notVideo - notVideoWhenPlanned), elapsed: ProgressBar.seconds(ContinuousClock.now - started),
                        quiet: settings.quiet || (settings.json && settings.toStandardOutput), reporter: reporter)
         if let signal = interrupt.received { return 128 + signal }
         return settings.golden?.exitStatus(failures: tally.failures) ?? (tally.failures > 0 ? 1 : 0)
@@ -101,19 +106,32 @@ package struct GrabRun: Sendable {
             pending = pending.filter { !CompletePNG.exists(at: $0.path) }
         }
         let knownDuration = job.duration ?? .invalid
-        let skippedNeedDuration = skipped.contains { if case .percent = $0.specification { true } else { false } } && !knownDuration.isNumeric
+        let skippedNeedDuration = skipped.contains(where: \.specification.needsDuration) && !knownDuration.isNumeric
         if pending.isEmpty && !skippedNeedDuration {
             for request in skipped { reportSkipped(input: job.input, request: request, requestedTime: request.specification.resolve(duration: knownDuration)) }
             return
         }
         let asset: MediaAsset
-        do {
+        do throws(FrameGrabError) {
             if let planned = job.asset {
                 asset = planned
             } else {
-                asset = try await MediaAsset.open(path: job.input, limits: settings.limits, videoStream: settings.videoStream)
+                // Opened now, when work on it starts (its time limit too), unless planning had to.
+                let input = InputDiscovery.Input(path: job.input, directory: "", isExplicit: !job.foundInFolder)
+                switch await GrabRun.probe(input, limits: settings.limits, videoStream: settings.videoStream, keep: true) {
+                case .video(_, let opened?): asset = opened
+                case .notVideo(let error):
+                    reportNotVideo(input: job.input, error: error)
+                    counts.update { $0.requestsDone += job.requests.count }
+                    return
+                case .failed(let error): throw error
+                case .video(_, nil), .notOpened: preconditionFailure("probe(keep: true) keeps the asset")
+                }
             }
             try asset.requireDecoder()
+            if !asset.duration.isNumeric, job.requests.contains(where: { if case .evenlySpaced = $0.specification { true } else { false } }) {
+                throw GrabRun.unknownDuration(job.input)
+            }
         } catch {
             if error.code == .cancelled {
                 // Interrupted while opening: every request is answered, as cancelled.
