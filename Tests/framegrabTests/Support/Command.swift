@@ -75,11 +75,17 @@ extension Framegrab {
     /// framegrab fails the pipeline.
     static func runInBash(_ script: String, in directory: URL, timeout: Double = 60,
                           sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+        try startInBash(script, in: directory, sourceLocation: sourceLocation).wait(timeout: timeout, sourceLocation: sourceLocation)
+    }
+
+    /// Starts a bash script as `runInBash` does and returns at once; a script that ends by `exec "$FRAMEGRAB" …`
+    /// is framegrab itself, for tests that signal it.
+    static func startInBash(_ script: String, in directory: URL,
+                            sourceLocation: SourceLocation = #_sourceLocation) throws -> RunningCommand {
         let binary = try binary(sourceLocation: sourceLocation)
         let prelude = "set -o pipefail\nexport FRAMEGRAB=" + CommandResult.shellQuoted(binary.path) + "\n"
-        let running = try RunningCommand(binary: URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", prelude + script],
-                                         stdin: nil, directory: directory)
-        return running.wait(timeout: timeout, sourceLocation: sourceLocation)
+        return try RunningCommand(binary: URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", prelude + script],
+                                  stdin: nil, directory: directory)
     }
 }
 
