@@ -48,6 +48,12 @@ public struct Canvas: Sendable, Equatable {
         }
     }
 
+    /// Gives `body` the samples to read and change in place (R G B A per pixel, rows from the top), for
+    /// copying whole pictures onto the canvas faster than pixel by pixel.
+    public mutating func withUnsafeMutablePixels<Result>(_ body: (UnsafeMutableBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try pixels.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
     /// Sets every pixel of the rectangle to `color` (replacing, not blending); the part outside the
     /// canvas is ignored.
     public mutating func fill(_ color: RGBA, x: Int, y: Int, width: Int, height: Int) {

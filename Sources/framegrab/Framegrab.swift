@@ -7,14 +7,14 @@ struct Framegrab: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "framegrab",
-        abstract: "Extract still images from videos at the times you ask for, as PNG files.",
+        abstract: "Extract still images from videos at the times you ask for, as PNG, JPEG or WebP files.",
         discussion: """
             framegrab returns the frame on screen at each requested time (or, with a tolerance, the nearest \
             keyframe inside the window), with the video's rotation and pixel aspect applied. Grabbing is the \
             default subcommand: `framegrab movie.mp4 -t 12.5` is `framegrab grab movie.mp4 -t 12.5`.
             """,
         version: Framegrab.version,
-        subcommands: [Grab.self, Probe.self, Compare.self],
+        subcommands: [Grab.self, Sheet.self, Storyboard.self, Probe.self, Compare.self],
         defaultSubcommand: Grab.self
     )
 
@@ -34,6 +34,8 @@ struct Framegrab: AsyncParsableCommand {
             print(helpMessage(for: Grab.self))
             print("SUBCOMMANDS:")
             print("  grab (default)          \(Grab.configuration.abstract)")
+            print("  sheet                   \(Sheet.configuration.abstract)")
+            print("  storyboard              \(Storyboard.configuration.abstract)")
             print("  probe                   \(Probe.configuration.abstract)")
             print("  compare                 \(Compare.configuration.abstract)")
             print("\n  See 'framegrab help <subcommand>' for detailed help.")

@@ -7,7 +7,7 @@ import FrameGrabCommand
 /// checks, and the settings handed to `GrabRun`.
 struct Grab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write one PNG per requested time of each input (the default subcommand).",
+        abstract: "Write one image (PNG, JPEG or WebP) per requested time of each input (the default subcommand).",
         usage: "framegrab [grab] <input> ... -t <time> [-t <time> ...] [<options>]",
         discussion: """
             TIME forms: 12.5, 12.5s, 1500ms, 02:03, 01:02:03.250, 50% (of the duration; 100% is the last frame). \
@@ -44,40 +44,9 @@ struct Grab: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
     var inputs: [String]
 
-    @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")
-    var recursive = false
+    @OptionGroup var timeOptions: TimeOptions
 
-    @Option(name: [.short, .customLong("time")], parsing: .singleValue,
-            help: ArgumentHelp("A time to grab; repeat it or give a comma list.", valueName: "time"),
-            transform: { try TimeSpecification.parseList($0) })
-    var times: [[TimeSpecification]] = []
-
-    @Option(name: .customLong("times-file"), help: ArgumentHelp("Read times from a file, one per line (# starts a comment): any readable file, a pipe or <(...) too; - reads stdin.", valueName: "file"))
-    var timesFile: String?
-
-    @Option(help: ArgumentHelp("A time every DURATION from 0 up to the end (10, 2.5s, 500ms, 01:00).", valueName: "duration"),
-            transform: { try TimeSelection.parseInterval($0) })
-    var every: MediaTime?
-
-    @Option(help: ArgumentHelp("N times evenly spaced: time i (from 1) is duration x (2i-1)/(2N).", valueName: "n"),
-            transform: { try TimeSelection.parseCount($0) })
-    var count: Int?
-
-    @Option(name: .customLong("max-requests"),
-            help: ArgumentHelp("Refuse to run when one input would get more than N times (default 20000).", valueName: "n"))
-    var maxRequests = GrabSettings.defaultMaximumRequests
-
-    @Option(help: ArgumentHelp("Both tolerances: exact, keyframe (unbounded) or seconds.", valueName: "exact|keyframe|seconds"),
-            transform: { try ToleranceSpecification.parse($0) })
-    var tolerance: MediaTime?
-
-    @Option(name: .customLong("tolerance-before"), help: ArgumentHelp("How far before the time the image may be: seconds or inf.", valueName: "seconds|inf"),
-            transform: { try ToleranceSpecification.parse($0) })
-    var toleranceBefore: MediaTime?
-
-    @Option(name: .customLong("tolerance-after"), help: ArgumentHelp("How far after the time the image may be: seconds or inf.", valueName: "seconds|inf"),
-            transform: { try ToleranceSpecification.parse($0) })
-    var toleranceAfter: MediaTime?
+    @OptionGroup var tolerances: ToleranceOptions
 
     @Option(name: .customLong("max-size"), help: ArgumentHelp("Fit images inside WxH, keeping their shape and never enlarging; 0 leaves a side free (320x0).", valueName: "WxH"),
             transform: { try PixelSize(parsing: $0) })
@@ -118,20 +87,9 @@ struct Grab: AsyncParsableCommand {
     @Option(name: .customLong("png-filter"), help: ArgumentHelp("PNG row filter: none, sub, up, average, paeth, adaptive (libpng picks per row) or auto (one per image).", valueName: "filter"))
     var pngFilter: PNGOptions.Filter?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
-    var jobs: Int?
+    @OptionGroup var formatOptions: FormatOptions
 
-    @Flag(name: .customLong("skip-existing"), help: "Do not decode requests whose output is already a complete PNG (reported as skipped).")
-    var skipExisting = false
-
-    @Option(help: ArgumentHelp("Work only on the K-th of N slices of the sorted input files (1/4, 2/4, ...).", valueName: "K/N"))
-    var shard: Shard?
-
-    @Flag(name: [.short, .long], help: "No progress bar and no summary line on stderr.")
-    var quiet = false
-
-    @Flag(help: "Show FFmpeg's own log messages.")
-    var verbose = false
+    @OptionGroup var batch: BatchOptions
 
     @Flag(help: "Add PNG text chunks: source file name, stream, requested and actual time.")
     var metadata = false
@@ -153,25 +111,16 @@ struct Grab: AsyncParsableCommand {
     var limits: LimitOptions
 
     func validate() throws {
-        if times.isEmpty && timesFile == nil && every == nil && count == nil {
+        if timeOptions.isEmpty {
             throw ValidationError("Give at least one time with -t/--time, --times-file, --every or --count.")
-        }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-        if tolerance != nil && (toleranceBefore != nil || toleranceAfter != nil) {
-            throw ValidationError("--tolerance sets both sides; use it or --tolerance-before/--tolerance-after, not both.")
         }
         if golden == nil && comparison.isSet {
             throw ValidationError("--max-diff, --max-differing-pixels, --min-psnr, --min-ssim, --resize and --diff-out need --golden DIR (or use framegrab compare).")
         }
-        if golden != nil && skipExisting {
+        if golden != nil && batch.skipExisting {
             throw ValidationError("--skip-existing cannot be used with --golden (the golden files exist).")
         }
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
-        if maxRequests < 1 { throw ValidationError("--max-requests must be at least 1.") }
-        let fixed = times.reduce(0) { $0 + $1.count } + (count ?? 0)
-        if fixed > maxRequests {
-            throw ValidationError("\(fixed) times are asked for each input, more than --max-requests \(maxRequests); ask for fewer, or raise --max-requests.")
-        }
         if writesToStandardOutput { try validateStandardOutput() }
         if golden != nil && output.hasPrefix("/") {
             throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
@@ -181,6 +130,26 @@ struct Grab: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let format = try imageFormat()
+        if format != .png {
+            let why = "--format \(format.rawValue) writes 8-bit \(format.rawValue.uppercased()) files"
+            if depth == .sixteen { throw ValidationError("\(why); --depth 16 needs PNG.") }
+            if hdr == .keep { throw ValidationError("\(why); --hdr keep needs PNG (16 bits, tagged with cICP).") }
+            if metadata { throw ValidationError("\(why); --metadata writes PNG text chunks.") }
+            if golden != nil { throw ValidationError("\(why); --golden compares with PNG golden files.") }
+            if pngCompression != nil || pngFilter != nil { throw ValidationError("\(why); --png-compression and --png-filter are for PNG.") }
+        }
+    }
+
+    /// The images' format: --format, else the output's extension, else PNG. Without -o, the default file
+    /// name takes the format's extension.
+    func imageFormat() throws -> ImageFormat {
+        if writesToStandardOutput || output == OutputTemplate.defaultFileName { return try formatOptions.resolve(for: "") }
+        var isFolder: ObjCBool = false
+        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {
+            return try formatOptions.resolve(for: "")
+        }
+        return try formatOptions.resolve(for: output)
     }
 
     /// `-o -`: the image goes to stdout.
@@ -193,13 +162,13 @@ struct Grab: AsyncParsableCommand {
     private func validateStandardOutput() throws {
         let why = "-o - writes one image to standard output"
         if golden != nil { throw ValidationError("\(why); --golden compares images instead of writing them, so it cannot be used with -o -.") }
-        if skipExisting { throw ValidationError("\(why); --skip-existing looks for image files, which -o - does not write.") }
+        if batch.skipExisting { throw ValidationError("\(why); --skip-existing looks for image files, which -o - does not write.") }
         if inputs.count != 1 { throw ValidationError("\(why), so it takes one input file, not \(inputs.count).") }
         var info = stat()
         if stat(inputs[0], &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
             throw ValidationError("\(why); \(inputs[0]) is a folder, which can hold many videos. Name one file, or write to a folder with -o DIR/.")
         }
-        let requests = times.reduce(0) { $0 + $1.count } + (count ?? 0)
+        let requests = timeOptions.fixedCount
         if requests > 1 { throw ValidationError("\(why), but \(requests) times are asked for; ask for one, or write files with -o DIR/.") }
         if isatty(STDOUT_FILENO) == 1 {
             throw ValidationError("\(why), which is a terminal here; pipe it to a program (| display) or redirect it (> still.png).")
@@ -207,45 +176,38 @@ struct Grab: AsyncParsableCommand {
     }
 
     func run() async throws {
-        FFmpegLog.setVerbose(verbose)
+        FFmpegLog.setVerbose(batch.verbose)
         let goldenCheck = golden.map {
             GoldenCheck(folder: $0, thresholds: comparison.thresholds, resize: comparison.resize, diffOut: comparison.diffOut)
         }
-        var selection = TimeSelection(specifications: times.flatMap { $0 }, every: every, count: count)
-        if let timesFile {
-            do {
-                selection.specifications += try TimesFile.read(timesFile)
-            } catch {
-                throw ValidationError(error.message)
-            }
-        }
-        if selection.isEmpty { throw ValidationError("The times file \(timesFile ?? "") lists no times.") }
-        if selection.fixedCount + (count ?? 0) > maxRequests {
-            throw ValidationError("\(selection.fixedCount + (count ?? 0)) times are asked for each input, more than --max-requests \(maxRequests); ask for fewer, or raise --max-requests.")
-        }
-        var settings = GrabSettings(inputs: inputs, selection: selection,
-                                    template: try goldenCheck?.template(output) ?? OutputTemplate(output))
-        settings.recursive = recursive
-        settings.toleranceBefore = toleranceBefore ?? tolerance ?? .zero
-        settings.toleranceAfter = toleranceAfter ?? tolerance ?? .zero
+        let format = try imageFormat()
+        let defaultName = "{name}-{index}.\(format.fileExtension)"
+        let template = try goldenCheck?.template(output)
+            ?? OutputTemplate(output == OutputTemplate.defaultFileName ? defaultName : output, defaultName: defaultName)
+        var settings = GrabSettings(inputs: inputs, selection: try timeOptions.selection(), template: template)
+        settings.recursive = batch.recursive
+        settings.toleranceBefore = tolerances.before
+        settings.toleranceAfter = tolerances.after
         settings.maximumSize = maxSize ?? .zero
         settings.autorotate = !noAutorotate
         settings.aperture = aperture
         settings.depth = depth
         settings.hdr = hdr
         settings.deinterlaces = !noDeinterlace
+        settings.format = format
+        settings.quality = formatOptions.quality ?? ImageFormat.defaultQuality
         settings.png = pngOptions
         settings.json = json
-        if let jobs { settings.jobs = jobs }
-        settings.skipExisting = skipExisting
-        settings.shard = shard
-        settings.quiet = quiet
+        if let jobs = batch.jobs { settings.jobs = jobs }
+        settings.skipExisting = batch.skipExisting
+        settings.shard = batch.shard
+        settings.quiet = batch.quiet
         settings.metadata = metadata
         settings.golden = goldenCheck
         settings.limits = limits.assetLimits
         settings.videoStream = stream
         settings.toStandardOutput = writesToStandardOutput
-        settings.maximumRequests = maxRequests
+        settings.maximumRequests = timeOptions.maxRequests
         let status = await GrabRun(settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }

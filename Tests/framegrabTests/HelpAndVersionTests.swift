@@ -4,15 +4,15 @@ import Testing
 
 @Suite struct HelpAndVersionTests {
     /// Every option and flag declared in Sources/framegrab/Grab.swift and the option groups it uses
-    /// (LimitOptions.swift), as `--long` (and `-x` when it has a short name), read from the source so that
+    /// (Options/TimeOptions.swift, Options/LimitOptions.swift), as `--long` (and `-x` when it has a short name), read from the source so that
     /// a new option cannot go unchecked.
     static let declaredOptions: [(long: String, short: String?)] = {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/framegrab")
-        let sources = ["Grab.swift", "LimitOptions.swift"].compactMap {
+        let sources = ["Grab.swift", "Options/TimeOptions.swift", "Options/LimitOptions.swift"].compactMap {
             try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)
         }
-        guard sources.count == 2 else { return [] }
+        guard sources.count == 3 else { return [] }
         let source = sources.joined(separator: "\n")
         var options: [(String, String?)] = []
         let declaration = try! NSRegularExpression(pattern: #"@(?:Option|Flag)\b([\s\S]*?)\bvar\s+(\w+)"#)
@@ -34,10 +34,10 @@ import Testing
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
                                "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--verbose",
                                "--recursive", "--times-file", "--every", "--count", "--max-requests", "--skip-existing", "--shard", "--quiet",
-                               "--metadata", "--golden", "--max-pixels", "--timeout", "--stream"]
+                               "--metadata", "--golden", "--max-pixels", "--timeout", "--stream", "--format", "--quality"]
 
     @Test func theOptionListMatchesGrabSwift() {
-        #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift and LimitOptions.swift declare \(Self.declaredOptions.map(\.long))")
+        #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift and its option groups declare \(Self.declaredOptions.map(\.long))")
     }
 
     func expectMentionsEveryOption(_ result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -8,7 +8,8 @@ import Testing
 @Suite struct HelpTextTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help")
 
-    @Test(arguments: [("framegrab", ["--help"]), ("grab", ["help", "grab"]), ("probe", ["help", "probe"]),
+    @Test(arguments: [("framegrab", ["--help"]), ("grab", ["help", "grab"]), ("sheet", ["help", "sheet"]), ("storyboard", ["help", "storyboard"]),
+                      ("probe", ["help", "probe"]),
                       ("compare", ["help", "compare"])])
     func helpIsPinned(name: String, arguments: [String]) throws {
         // Help is wrapped to the terminal's width, or to $COLUMNS: pinned at 80.

@@ -105,6 +105,19 @@ public final class AssetImageGenerator: Sendable {
         set { configuration.withLock { $0.deinterlaces = newValue } }
     }
 
+    /// The size of the images the generator makes with its current settings, from the track's facts: its
+    /// display size (stored size and sample aspect ratio, per `apertureMode`, turned by the orientation when
+    /// `appliesPreferredTrackTransform`) fitted inside `maximumSize`. Laying out several images (a contact
+    /// sheet, a sprite) can start from it; a stream whose frame size changes midway gives other sizes there.
+    public var imageSize: PixelSize {
+        let configuration = self.configuration.withLock { $0 }
+        let track = asset.videoTrack
+        let shown = Geometry.displaySize(encoded: track.encodedSize, sampleAspectRatio: track.sampleAspectRatio,
+                                         aperture: configuration.apertureMode,
+                                         orientation: configuration.appliesPreferredTrackTransform ? track.orientation : .identity)
+        return Geometry.fit(PixelSize(width: max(1, shown.width), height: max(1, shown.height)), inside: configuration.maximumSize)
+    }
+
     /// Images for `times`, as an asynchronous sequence that yields each result as soon as it is ready.
     /// Requests are answered in timeline order, not in the order given.
     public func images(for times: [MediaTime]) -> Images {

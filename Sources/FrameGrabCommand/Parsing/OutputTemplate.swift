@@ -19,11 +19,12 @@ package struct OutputTemplate: Sendable, Equatable {
 
     /// Reads a template. One ending in `/`, or naming an existing folder, gets `defaultFileName` added.
     /// Throws when a `{` is not closed, a token is not one of `tokens`, or the template is empty.
-    package init(_ raw: String) throws(ParseError) {
+    /// `defaultName`: the file name used when `raw` is a folder.
+    package init(_ raw: String, defaultName: String = OutputTemplate.defaultFileName) throws(ParseError) {
         var pattern = raw
         var isDirectory: ObjCBool = false
         if raw.hasSuffix("/") || (FileManager.default.fileExists(atPath: raw, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            pattern = (raw.hasSuffix("/") ? raw : raw + "/") + OutputTemplate.defaultFileName
+            pattern = (raw.hasSuffix("/") ? raw : raw + "/") + defaultName
         }
         var rest = Substring(pattern)
         while let open = rest.firstIndex(of: "{") {

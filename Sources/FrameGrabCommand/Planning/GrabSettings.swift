@@ -20,6 +20,10 @@ package struct GrabSettings: Sendable {
     package var deinterlaces = true
     /// Where each image goes (`-o`).
     package var template: OutputTemplate
+    /// The image files' format (`--format`, or the template's extension).
+    package var format = ImageFormat.png
+    /// JPEG and WebP quality, 1–100.
+    package var quality = ImageFormat.defaultQuality
     package var png = PNGOptions.default
     package var json = false
     /// How many inputs are worked on at once.

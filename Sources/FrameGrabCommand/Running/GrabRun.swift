@@ -102,8 +102,8 @@ package struct GrabRun: Sendable {
         var pending = job.requests
         var skipped: [Request] = []
         if settings.skipExisting {
-            skipped = pending.filter { CompletePNG.exists(at: $0.path) }
-            pending = pending.filter { !CompletePNG.exists(at: $0.path) }
+            skipped = pending.filter { CompleteImage.exists(at: $0.path, format: settings.format) }
+            pending = pending.filter { !CompleteImage.exists(at: $0.path, format: settings.format) }
         }
         let knownDuration = job.duration ?? .invalid
         let skippedNeedDuration = skipped.contains(where: \.specification.needsDuration) && !knownDuration.isNumeric
@@ -159,7 +159,7 @@ package struct GrabRun: Sendable {
         // at most `EncoderSlots.shared` images at once, whatever --jobs is.
         let slots = EncoderSlots.shared
         await withTaskGroup(of: Void.self) { group in
-            // Requests answered by the same frame share one PNG encoding.
+            // Requests answered by the same frame share one encoding.
             // (With --metadata the text chunks name the requested time, so only identical options share.)
             var lastEncoding: (time: MediaTime, options: PNGOptions, bytes: Task<[UInt8], any Error>)?
             for await result in generator.results(for: times) {
@@ -182,7 +182,12 @@ package struct GrabRun: Sendable {
                         encoding = last.bytes
                     } else {
                         // Encoding is pixel work: on the library's work pool.
-                        encoding = Task { try await WorkPool.shared.run(first: true) { () throws -> [UInt8] in try generated.image.pngData(options: png) } }
+                        let format = settings.format, quality = settings.quality
+                        encoding = Task {
+                            try await WorkPool.shared.run(first: true) { () throws -> [UInt8] in
+                                try generated.image.encodedData(format: format, quality: quality, pngOptions: png)
+                            }
+                        }
                         lastEncoding = (generated.actualTime, png, encoding)
                     }
                     group.addTask {
@@ -263,18 +268,6 @@ extension GrabRun {
     func reportNotVideo(input: String, error: FrameGrabError) {
         counts.update { $0.notVideo += 1 }
         reporter.emit(NotVideoRecord(input: input, error: error))
-    }
-}
-
-/// Whether a file is a whole PNG: its signature, and an `IEND` chunk at its very end.
-enum CompletePNG {
-    static func exists(at path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 8), head == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
-              let size = try? handle.seekToEnd(), size >= 8 + 12 + 12 else { return false }
-        guard (try? handle.seek(toOffset: size - 12)) != nil, let tail = try? handle.read(upToCount: 12) else { return false }
-        return tail == Data([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
     }
 }
 

@@ -30,3 +30,4 @@ struct PNGCompression: ExpressibleByArgument {
 
 extension PNGOptions.Filter: ExpressibleByArgument {}
 extension Shard: ExpressibleByArgument {}
+extension ImageFormat: ExpressibleByArgument {}

@@ -1,0 +1,236 @@
+import Foundation
+import FrameGrab
+import Synchronization
+
+/// One invocation of `sheet` or `storyboard`: plans one output per input (refusing collisions before
+/// anything is decoded), then works through the inputs, several at once, each in one pass of the generator
+/// over all its times; every still is the frame `grab` would write at that time and size.
+package struct MosaicRun: Sendable {
+    package let settings: MosaicSettings
+    let output: Output
+    let reporter: Reporter
+    let counts = RunCounts()
+    let tally = Tally()
+
+    /// An input and where its picture goes: the sheet's path, or the storyboard's base (`.vtt` and
+    /// `-storyboard-N.<ext>` are added).
+    struct Job: Sendable {
+        let input: InputDiscovery.Input
+        let path: String
+        var asset: MediaAsset?
+    }
+
+    package init(settings: MosaicSettings, output: Output = Output()) {
+        self.settings = settings
+        self.output = output
+        reporter = Reporter(output: output, json: settings.json)
+    }
+
+    /// Runs everything and returns the exit status: 0 every picture written, 1 some input or still failed,
+    /// 64 a collision, 130 interrupted.
+    package func run() async -> Int32 {
+        let started = ContinuousClock.now
+        let interrupt = Interrupt.install()
+        let planning = Task { await plan() }
+        interrupt.onSignal { planning.cancel() }
+        guard let jobs = await planning.value else { return interrupt.received.map { 128 + $0 } ?? 64 }
+        let notVideoWhenPlanned = counts.snapshot.notVideo
+        let perInput = settings.selection.withoutDuration?.count ?? 0
+        let progress = ProgressBar.wanted(quiet: settings.quiet)
+            ? ProgressBar(output: output, counts: counts, totalFiles: jobs.count, totalRequests: perInput * jobs.count) : nil
+        progress?.start()
+        let worker = Task {
+            await withTaskGroup(of: Void.self) { group in
+                var running = 0
+                for job in jobs where interrupt.received == nil {
+                    if running >= settings.jobs {
+                        await group.next()
+                        running -= 1
+                    }
+                    group.addTask {
+                        await process(job, concurrent: min(settings.jobs, jobs.count))
+                        counts.update { $0.filesDone += 1 }
+                    }
+                    running += 1
+                }
+            }
+        }
+        interrupt.onSignal { worker.cancel() }
+        await worker.value
+        progress?.stop()
+        let done = counts.snapshot
+        Summary.report(done, files: jobs.count - (done.notVideo - notVideoWhenPlanned),
+                       elapsed: ProgressBar.seconds(ContinuousClock.now - started), quiet: settings.quiet, reporter: reporter)
+        if let signal = interrupt.received { return 128 + signal }
+        return tally.failures > 0 ? 1 : 0
+    }
+
+    // MARK: Planning
+
+    /// The inputs and their outputs; nil (after saying why) when two inputs would write the same file.
+    /// Nothing is opened but files found in folders whose outputs would collide (to learn whether they are
+    /// video); each input is opened by its job.
+    func plan() async -> [Job]? {
+        let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive)
+        for problem in discovery.problems {
+            reportFailure(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path))
+        }
+        let allInputs = discovery.inputs
+        let inputs = settings.shard?.slice(allInputs) ?? allInputs
+        let inputFiles = Set(allInputs.map { GrabRun.canonicalPath($0.path) })
+        let paths = inputs.map { input in
+            settings.output.path(for: OutputTemplate.Values(inputPath: input.path, index: 1, count: 1, requestedTime: .invalid,
+                                                            directory: input.directory))
+        }
+        let written = paths.map { outputFiles(base: $0) }
+        let suspects = GrabRun.collisionSuspects(inputs, paths: written, inputFiles: inputFiles)
+        let limits = settings.limits, videoStream = settings.videoStream, keepOpen = settings.jobs
+        let probed = await GrabRun.concurrentMap(suspects, limit: settings.jobs) { offset in
+            await GrabRun.probe(inputs[offset], limits: limits, videoStream: videoStream, keep: offset < keepOpen)
+        }
+        if Task.isCancelled { return [] }
+        var probes = [GrabRun.Probe](repeating: .notOpened, count: inputs.count)
+        for (offset, probe) in zip(suspects, probed) { probes[offset] = probe ?? .notOpened }
+        var owners: [String: String] = [:]
+        var jobs: [Job] = []
+        for (offset, input) in inputs.enumerated() {
+            var job = Job(input: input, path: paths[offset])
+            switch probes[offset] {
+            case .notVideo(let error):
+                counts.update { $0.notVideo += 1 }
+                reporter.emit(NotVideoRecord(input: input.path, error: error))
+                continue
+            case .failed(let error):
+                reportFailure(input: input.path, error: error)
+                continue
+            case .video(_, let asset): job.asset = asset
+            case .notOpened: break
+            }
+            for file in written[offset] {
+                let key = GrabRun.canonicalPath(file)
+                if inputFiles.contains(key) {
+                    output.standardError("framegrab: refusing to run: the output of \(input.path) would overwrite the input \(file)")
+                    return nil
+                }
+                if let owner = owners[key] {
+                    output.standardError("framegrab: refusing to run: \(file) would be written for both \(owner) and \(input.path); add {dir} to --output, or use another folder")
+                    return nil
+                }
+                owners[key] = input.path
+            }
+            jobs.append(job)
+        }
+        return jobs
+    }
+
+    /// The files checked for collisions: the sheet itself, or the storyboard's VTT (its sprites share its base).
+    func outputFiles(base: String) -> [String] {
+        if case .storyboard = settings.kind { return [base + ".vtt"] }
+        return [base]
+    }
+
+    // MARK: Working
+
+    private func process(_ job: Job, concurrent: Int) async {
+        let input = job.input.path
+        if settings.skipExisting, let existing = existingOutput(job) {
+            counts.update { $0.skipped += 1 }
+            reporter.emit(OutputSkipRecord(input: input, path: existing))
+            return
+        }
+        let asset: MediaAsset
+        var probe = GrabRun.Probe.notOpened
+        if let planned = job.asset {
+            probe = .video(duration: planned.duration, asset: planned)
+        } else {
+            probe = await GrabRun.probe(job.input, limits: settings.limits, videoStream: settings.videoStream, keep: true)
+        }
+        switch probe {
+        case .video(_, let opened?): asset = opened
+        case .notVideo(let error):
+            counts.update { $0.notVideo += 1 }
+            reporter.emit(NotVideoRecord(input: input, error: error))
+            return
+        case .failed(let error):
+            reportFailure(input: input, error: error)
+            return
+        case .video(_, nil), .notOpened: preconditionFailure("probe(keep: true) keeps the asset")
+        }
+        do throws(FrameGrabError) {
+            try asset.requireDecoder()
+            let times = try times(of: asset)
+            let generator = AssetImageGenerator(asset: asset)
+            generator.requestedTimeToleranceBefore = settings.toleranceBefore
+            generator.requestedTimeToleranceAfter = settings.toleranceAfter
+            generator.maximumSize = PixelSize(width: settings.tileWidth, height: 0)
+            generator.decoderThreadCount = concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
+            switch settings.kind {
+            case .sheet(let header, let timestamps):
+                try await makeSheet(job, asset: asset, generator: generator, times: times, header: header, timestamps: timestamps)
+            case .storyboard(let rows):
+                try await makeStoryboard(job, asset: asset, generator: generator, times: times, rows: rows)
+            }
+        } catch {
+            reportFailure(input: input, error: error)
+        }
+    }
+
+    /// The times of an input, in time order (a storyboard's also without repeats, and inside the video).
+    func times(of asset: MediaAsset) throws(FrameGrabError) -> [MediaTime] {
+        let selection = settings.selection
+        if (selection.every != nil || selection.count != nil) && !asset.duration.isNumeric {
+            throw GrabRun.unknownDuration(asset.path)
+        }
+        let asked = selection.count(duration: asset.duration)
+        if asked > settings.maximumRequests {
+            throw FrameGrabError(.invalidTime, "\(asset.path): would get \(asked) times, more than --max-requests \(settings.maximumRequests); ask for fewer (a longer --every), or raise --max-requests", path: asset.path)
+        }
+        var times = selection.resolve(duration: asset.duration).map { $0.resolve(duration: asset.duration) }
+        times.sort { !$1.isNumeric || ($0.isNumeric && $0 < $1) }
+        guard case .storyboard = settings.kind else { return times }
+        guard asset.duration.isNumeric else { throw GrabRun.unknownDuration(asset.path) }
+        // Cues are whole milliseconds and must not be empty: one cell per millisecond at most.
+        var seen = Set<Int64>()
+        return times.filter { $0.isNumeric && $0 < asset.duration && seen.insert(StoryboardRun.milliseconds($0)).inserted }
+    }
+
+    /// The output already there, complete, when `--skip-existing` may skip the input.
+    func existingOutput(_ job: Job) -> String? {
+        switch settings.kind {
+        case .sheet: return CompleteImage.exists(at: job.path, format: settings.format) ? job.path : nil
+        case .storyboard: return StoryboardRun.isComplete(base: job.path, format: settings.format) ? job.path + ".vtt" : nil
+        }
+    }
+
+    // MARK: Reporting
+
+    func reportFailure(input: String, error: FrameGrabError) {
+        tally.failed()
+        counts.update { $0.failed += 1 }
+        reporter.emit(InputFailureRecord(input: input, error: error))
+    }
+
+    func reportFailure(input: String, index: Int, requested: MediaTime, error: FrameGrabError) {
+        tally.failed()
+        counts.update { $0.failed += 1; $0.requestsDone += 1 }
+        reporter.emit(RequestFailureRecord(input: input, index: index, requested: requested, error: error))
+    }
+
+    /// Encodes `canvas` and writes it to `path` atomically, folders created (on the work pool).
+    func write(_ canvas: MosaicCanvas, to path: String) async throws(FrameGrabError) {
+        let format = settings.format, quality = settings.quality
+        do {
+            try await WorkPool.shared.run(first: true) { () throws -> Void in
+                let bytes = try canvas.image.encodedData(format: format, quality: quality)
+                try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                        withIntermediateDirectories: true)
+                try AtomicFile.write(bytes, to: path)
+            }
+        } catch let error as FrameGrabError {
+            throw error
+        } catch {
+            let reason = (error as? AtomicFile.WriteError)?.reason ?? (error as NSError).localizedDescription
+            throw FrameGrabError(.writeFailed, "cannot write \(path): \(reason)", path: path)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import FrameGrab
+
+/// What `framegrab sheet` and `framegrab storyboard` were asked for: one value the run is planned from.
+package struct MosaicSettings: Sendable {
+    /// The two pictures of a whole video.
+    package enum Kind: Sendable {
+        /// One contact sheet per input: a header (unless `header` is false), then the tiles with their
+        /// times under them (unless `timestamps` is false).
+        case sheet(header: Bool, timestamps: Bool)
+        /// Sprites of at most `columns` × `rows` cells, and a WebVTT file pointing into them.
+        case storyboard(rows: Int)
+    }
+
+    package var kind: Kind
+    package var inputs: [String]
+    package var recursive = false
+    package var selection: TimeSelection
+    package var toleranceBefore = MediaTime.zero
+    package var toleranceAfter = MediaTime.zero
+    /// The width of a tile or cell; its height follows the display aspect.
+    package var tileWidth: Int
+    package var columns: Int
+    /// Sheets: where each sheet goes (`{name}`, `{dir}`). Storyboards: the folder, as a template whose
+    /// `{dir}/{name}` names the VTT (`.vtt`) and the sprites (`-storyboard-N.<ext>`).
+    package var output: OutputTemplate
+    package var format: ImageFormat
+    package var quality = ImageFormat.defaultQuality
+    package var json = false
+    package var jobs = ProcessInfo.processInfo.activeProcessorCount
+    package var skipExisting = false
+    package var shard: Shard?
+    package var quiet = false
+    package var limits = AssetLimits.default
+    package var videoStream: Int?
+    package var maximumRequests = GrabSettings.defaultMaximumRequests
+
+    package init(kind: Kind, inputs: [String], selection: TimeSelection, tileWidth: Int, columns: Int,
+                 output: OutputTemplate, format: ImageFormat) {
+        self.kind = kind
+        self.inputs = inputs
+        self.selection = selection
+        self.tileWidth = tileWidth
+        self.columns = columns
+        self.output = output
+        self.format = format
+    }
+
+    /// Sheets: `{name}-sheet.<ext>`.
+    package static func defaultSheetName(_ format: ImageFormat) -> String { "{name}-sheet.\(format.fileExtension)" }
+
+    /// Storyboards: the VTT and the sprites of an input go to `<folder>/{dir}/{name}…`.
+    package static func storyboardTemplate(folder: String) throws(ParseError) -> OutputTemplate {
+        if folder.isEmpty || folder == "." { return try OutputTemplate("{dir}/{name}") }
+        return try OutputTemplate(folder.hasSuffix("/") ? folder + "{dir}/{name}" : folder + "/{dir}/{name}")
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import FrameGrab
+import FrameGrabCommand
+
+/// Which times of each input: shared by grab, sheet and storyboard.
+struct TimeOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("time")], parsing: .singleValue,
+            help: ArgumentHelp("A time to grab; repeat it or give a comma list.", valueName: "time"),
+            transform: { try TimeSpecification.parseList($0) })
+    var times: [[TimeSpecification]] = []
+
+    @Option(name: .customLong("times-file"), help: ArgumentHelp("Read times from a file, one per line (# starts a comment): any readable file, a pipe or <(...) too; - reads stdin.", valueName: "file"))
+    var timesFile: String?
+
+    @Option(help: ArgumentHelp("A time every DURATION from 0 up to the end (10, 2.5s, 500ms, 01:00).", valueName: "duration"),
+            transform: { try TimeSelection.parseInterval($0) })
+    var every: MediaTime?
+
+    @Option(help: ArgumentHelp("N times evenly spaced: time i (from 1) is duration x (2i-1)/(2N).", valueName: "n"),
+            transform: { try TimeSelection.parseCount($0) })
+    var count: Int?
+
+    @Option(name: .customLong("max-requests"),
+            help: ArgumentHelp("Refuse to run when one input would get more than N times.", valueName: "n"))
+    var maxRequests = GrabSettings.defaultMaximumRequests
+
+    /// Whether no time was asked for in any way.
+    var isEmpty: Bool { times.isEmpty && timesFile == nil && every == nil && count == nil }
+
+    /// The times known before any file is read: the -t values and --count.
+    var fixedCount: Int { times.reduce(0) { $0 + $1.count } + (count ?? 0) }
+
+    func validate() throws {
+        if maxRequests < 1 { throw ValidationError("--max-requests must be at least 1.") }
+        if fixedCount > maxRequests {
+            throw ValidationError("\(fixedCount) times are asked for each input, more than --max-requests \(maxRequests); ask for fewer, or raise --max-requests.")
+        }
+    }
+
+    /// The selection, with the times file read; `defaultSelection` when nothing was asked for.
+    func selection(default defaultSelection: TimeSelection? = nil) throws -> TimeSelection {
+        if isEmpty, let defaultSelection { return defaultSelection }
+        var selection = TimeSelection(specifications: times.flatMap { $0 }, every: every, count: count)
+        if let timesFile {
+            do {
+                selection.specifications += try TimesFile.read(timesFile)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+        if selection.isEmpty { throw ValidationError("The times file \(timesFile ?? "") lists no times.") }
+        if selection.fixedCount + (count ?? 0) > maxRequests {
+            throw ValidationError("\(selection.fixedCount + (count ?? 0)) times are asked for each input, more than --max-requests \(maxRequests); ask for fewer, or raise --max-requests.")
+        }
+        return selection
+    }
+}
+
+/// How far from each time the image may be: shared by grab, sheet and storyboard.
+struct ToleranceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Both tolerances: exact, keyframe (unbounded) or seconds.", valueName: "exact|keyframe|seconds"),
+            transform: { try ToleranceSpecification.parse($0) })
+    var tolerance: MediaTime?
+
+    @Option(name: .customLong("tolerance-before"), help: ArgumentHelp("How far before the time the image may be: seconds or inf.", valueName: "seconds|inf"),
+            transform: { try ToleranceSpecification.parse($0) })
+    var toleranceBefore: MediaTime?
+
+    @Option(name: .customLong("tolerance-after"), help: ArgumentHelp("How far after the time the image may be: seconds or inf.", valueName: "seconds|inf"),
+            transform: { try ToleranceSpecification.parse($0) })
+    var toleranceAfter: MediaTime?
+
+    var before: MediaTime { toleranceBefore ?? tolerance ?? .zero }
+    var after: MediaTime { toleranceAfter ?? tolerance ?? .zero }
+
+    func validate() throws {
+        if tolerance != nil && (toleranceBefore != nil || toleranceAfter != nil) {
+            throw ValidationError("--tolerance sets both sides; use it or --tolerance-before/--tolerance-after, not both.")
+        }
+    }
+}
+
+/// How a batch of inputs is worked through: shared by grab, sheet and storyboard.
+struct BatchOptions: ParsableArguments {
+    @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")
+    var recursive = false
+
+    @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Flag(name: .customLong("skip-existing"), help: "Do not decode what is already written, complete (reported as skipped).")
+    var skipExisting = false
+
+    @Option(help: ArgumentHelp("Work only on the K-th of N slices of the sorted input files (1/4, 2/4, ...).", valueName: "K/N"))
+    var shard: Shard?
+
+    @Flag(name: [.short, .long], help: "No progress bar and no summary line on stderr.")
+    var quiet = false
+
+    @Flag(help: "Show FFmpeg's own log messages.")
+    var verbose = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
+}
+
+/// The image files' format: shared by grab, sheet and storyboard.
+struct FormatOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Image format: png, jpeg or webp (default: the output's extension, else png).", valueName: "png|jpeg|webp"))
+    var format: ImageFormat?
+
+    @Option(help: ArgumentHelp("JPEG and WebP quality, 1-100 (default 85).", valueName: "q"))
+    var quality: Int?
+
+    func validate() throws {
+        if let quality, !ImageFormat.qualityRange.contains(quality) { throw ValidationError("--quality must be from 1 to 100.") }
+    }
+
+    /// The format: `--format`, else the extension of `path` (.png, .jpg, .jpeg, .webp), else `fallback`.
+    /// A --format that contradicts the extension, or --quality for PNG, is a usage error.
+    func resolve(for path: String, fallback: ImageFormat = .png) throws -> ImageFormat {
+        let fromName = ImageFormat(fileExtension: (path as NSString).pathExtension)
+        if let format, let fromName, format != fromName {
+            throw ValidationError("--format \(format.rawValue) writes \(format.rawValue.uppercased()) files, but the output \(path) ends in .\((path as NSString).pathExtension); change one of them.")
+        }
+        let resolved = format ?? fromName ?? fallback
+        if quality != nil && resolved == .png { throw ValidationError("--quality applies to jpeg and webp; PNG is lossless (see --png-compression).") }
+        return resolved
+    }
+}
