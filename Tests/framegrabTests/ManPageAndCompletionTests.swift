@@ -27,7 +27,7 @@ import Testing
     @Test func everyOptionOfEverySubcommandIsInTheManPage() throws {
         let page = try Self.pageText()
         var checked = 0
-        for arguments in [["--help"], ["grab", "--help"], ["probe", "--help"]] {
+        for arguments in [["--help"], ["grab", "--help"], ["sheet", "--help"], ["storyboard", "--help"], ["probe", "--help"]] {
             let options = try Self.optionsInHelp(arguments)
             #expect(options.count >= 3, "options read from \(arguments): \(options)")
             for option in options {
@@ -41,20 +41,20 @@ import Testing
         let rootHelp = try Framegrab.run(["--help"])
         #expect(rootHelp.stdout.contains("  probe ") && rootHelp.stdout.contains("grab (default)"), "subcommands listed\n\(rootHelp)")
         #expect(page.contains("--generate-completion-script"))
-        for word in ["invalidStream", "-o -", "chosenBecause", "movingOverStill", "<(seq"] {
+        for word in ["invalidStream", "-o -", "chosenBecause", "movingOverStill", "<(seq", "WEBVTT", "#xywh=", "cellWidth", "\"tiles\""] {
             #expect(page.contains(word), "the man page does not mention \(word)")
         }
-        for subcommand in ["grab", "probe"] { #expect(page.contains(".B framegrab \(subcommand)"), "\(subcommand) in SYNOPSIS") }
+        for subcommand in ["grab", "sheet", "storyboard", "probe"] { #expect(page.contains(".B framegrab \(subcommand)"), "\(subcommand) in SYNOPSIS") }
     }
 
-    /// Every error code of the library is in the README's table, and every one the command can report (all
-    /// but `invalidTime`, a NaN time, which only the library can be given) in the man page's list.
+    /// Every error code of the library is in the README's table and in the man page's list (`invalidTime`
+    /// too: sheet and storyboard report it for an input with too many times, or a storyboard with none).
     @Test func everyErrorCodeIsDocumented() throws {
         let page = try Self.pageText()
         let readme = try String(contentsOf: Self.manPage.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("README.md"), encoding: .utf8)
         for code in FrameGrabError.Code.allCases.map(\.rawValue) {
-            #expect(code == "invalidTime" || page.range(of: #"(^|[ "])"# + code + #"([ "]|$)"#, options: .regularExpression) != nil,
+            #expect(page.range(of: #"(^|[ "])"# + code + #"([ "]|$)"#, options: .regularExpression) != nil,
                     "the man page does not list \(code)")
             #expect(readme.contains("| `\(code)` |"), "the README's table of codes does not list \(code)")
         }
@@ -96,7 +96,8 @@ extension Framegrab {
     func completionScriptsKnowEverySubcommandAndOption(shell: String) throws {
         let result = try Framegrab.run(["--generate-completion-script", shell])
         #expect(result.status == 0, "\(result)")
-        for word in ["probe", "keyframes", "skip-existing", "times-file", "recursive", "shard", "max-size", "stream"] {
+        for word in ["probe", "keyframes", "skip-existing", "times-file", "recursive", "shard", "max-size", "stream",
+                     "sheet", "storyboard", "tile-width", "format"] {
             #expect(result.stdout.contains(word), "\(shell) completion lacks \(word)")
         }
     }
