@@ -16,6 +16,12 @@ public final class MediaAsset: Sendable {
     public let formatName: String
     /// Length of the presentation timeline (the container's duration), or `.invalid` when unknown.
     public let duration: MediaTime
+    /// How long the video lasts on the timeline: from time 0 to the end of its stream, when the container
+    /// says where the stream starts and how long it is (and that ends within `duration`); otherwise
+    /// `duration`. Audio or subtitles can run on after the last picture, and a first picture can come late:
+    /// times given as shares of the length (`50%`, evenly spaced times, contact sheets) are placed within
+    /// this, so that 100% is the video's last frame.
+    public let videoDuration: MediaTime
     /// Where the container's timeline starts. Requested times count from here: time 0 is this instant.
     public let startTime: MediaTime
     /// The video stream that images come from.
@@ -128,6 +134,13 @@ public final class MediaAsset: Sendable {
             duration = streamDuration
         } else {
             duration = .invalid
+        }
+        if let length = format.duration(stream: chosen), let first = format.startTimestamp(stream: chosen),
+           case let end = MediaTime(ticks: first, timeBase: format.timeBase(stream: chosen)) + length - start,
+           end > .zero, !duration.isNumeric || end <= duration {
+            videoDuration = end
+        } else {
+            videoDuration = duration
         }
         // Read nothing from the other streams: the demuxer skips their packets.
         format.readOnly(stream: chosen)

@@ -181,6 +181,23 @@ final class FormatContext {
         return timestamps
     }
 
+    /// The end of the last packet of one stream (its timestamp plus its duration, or plus `frameDuration`
+    /// when it gives none), read from every packet without decoding anything; nil when no packet has a
+    /// timestamp. Reads from the start.
+    func lastPacketEnd(stream streamIndex: Int, frameDuration: Int64) throws(FFmpegError) -> Int64? {
+        for index in 0..<streamCount {
+            stream(index).pointee.discard = index == streamIndex ? AVDISCARD_DEFAULT : AVDISCARD_ALL
+        }
+        let packet = Packet()
+        var end: Int64?
+        while try read(into: packet) {
+            guard packet.streamIndex == Int32(streamIndex), let tick = packet.pts ?? packet.dts else { continue }
+            let length = packet.duration > 0 ? packet.duration : frameDuration
+            end = max(end ?? Int64.min, tick.saturatingAdd(length))
+        }
+        return end
+    }
+
     /// The tick of a stream that is time 0 of the requested-time scale: the container start converted to
     /// the stream's time base, or the stream's own start when the two agree to within a microsecond (so that
     /// frame 0 sits exactly at time 0).

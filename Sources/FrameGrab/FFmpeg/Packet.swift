@@ -17,6 +17,8 @@ final class Packet {
     var streamIndex: Int32 { pointer.pointee.stream_index }
     var pts: Int64? { pointer.pointee.pts == fg_nopts_value() ? nil : pointer.pointee.pts }
     var dts: Int64? { pointer.pointee.dts == fg_nopts_value() ? nil : pointer.pointee.dts }
+    /// The packet's duration in stream ticks; 0 when unknown.
+    var duration: Int64 { pointer.pointee.duration }
     /// Byte position in the file, when the demuxer knows it.
     var position: Int64? { pointer.pointee.pos >= 0 ? pointer.pointee.pos : nil }
     /// Whether the demuxer marks the packet as decoded but not shown (cut off by an edit list).

@@ -5,14 +5,14 @@ extension MosaicRun {
     /// A storyboard: cells placed in their sprite as they arrive, each sprite written as soon as all its
     /// cells are in (so memory holds the sprites being filled, not all of them), then the VTT.
     func makeStoryboard(_ job: Job, asset: MediaAsset, generator: AssetImageGenerator, times: [MediaTime],
-                        rows: Int) async throws(FrameGrabError) {
+                        length: MediaTime, rows: Int) async throws(FrameGrabError) {
         let input = job.input.path
         guard !times.isEmpty else {
             throw FrameGrabError(.invalidTime, "\(input): no time falls inside the video, so the storyboard has no cell", path: input)
         }
         let layout = StoryboardLayout(cell: generator.imageSize, count: times.count, columns: settings.columns, rows: rows)
         let names = (1...layout.spriteCount).map { StoryboardRun.spriteName(base: job.path, number: $0, format: settings.format) }
-        let folder = (job.path as NSString).deletingLastPathComponent
+        let folder = StoryboardRun.folder(of: job.path)
         var filling: [Int: (box: CanvasBox, remaining: Int)] = [:]
         var written: [String] = []
         var answered = 0
@@ -37,7 +37,7 @@ extension MosaicRun {
             answered += 1
             filling[sprite]!.remaining -= 1
             if filling[sprite]!.remaining == 0 {
-                let path = (folder as NSString).appendingPathComponent(names[sprite])
+                let path = StoryboardRun.join(folder, names[sprite])
                 do {
                     try await write(box.snapshot, to: path)
                 } catch {
@@ -54,7 +54,9 @@ extension MosaicRun {
             throw FrameGrabError(.cancelled, "\(input): cancelled", path: input)
         }
         let starts = times.map(StoryboardRun.milliseconds)
-        let vtt = StoryboardVTT.text(starts: starts, end: StoryboardRun.milliseconds(asset.duration), layout: layout, spriteNames: names)
+        // The last cue runs to the end of the player's timeline (the container's duration: audio may run on).
+        let vtt = StoryboardVTT.text(starts: starts, end: StoryboardRun.milliseconds(asset.duration.isNumeric ? asset.duration : length),
+                                     layout: layout, spriteNames: names)
         let vttPath = job.path + ".vtt"
         do {
             try await WorkPool.shared.run(first: true) { () throws -> Void in try AtomicFile.write(Array(vtt.utf8), to: vttPath) }
@@ -65,7 +67,7 @@ extension MosaicRun {
         }
         tally.succeeded()
         counts.update { $0.written += 1 }
-        reporter.emit(StoryboardRecord(input: input, vtt: vttPath, sprites: names.map { (folder as NSString).appendingPathComponent($0) },
+        reporter.emit(StoryboardRecord(input: input, vtt: vttPath, sprites: names.map { StoryboardRun.join(folder, $0) },
                                        cues: times.count, cell: layout.cell))
     }
 }
@@ -74,7 +76,19 @@ extension MosaicRun {
 enum StoryboardRun {
     /// `<base name>-storyboard-<number>.<ext>`, beside the VTT.
     static func spriteName(base: String, number: Int, format: ImageFormat) -> String {
-        "\((base as NSString).lastPathComponent)-storyboard-\(number).\(format.fileExtension)"
+        "\(base.split(separator: "/").last.map(String.init) ?? base)-storyboard-\(number).\(format.fileExtension)"
+    }
+
+    /// The folder part of a path (empty for a bare name). (Foundation's `deletingLastPathComponent`
+    /// crashes on a bare name on Linux.)
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// `name` in `folder` (itself when the folder is empty).
+    static func join(_ folder: String, _ name: String) -> String {
+        folder.isEmpty ? name : folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
     static func milliseconds(_ time: MediaTime) -> Int64 { time.convertScale(1000, rounding: .down).value }
@@ -86,12 +100,12 @@ enum StoryboardRun {
     /// Whether the storyboard at `base` is all there: its VTT, and every sprite it names, complete.
     static func isComplete(base: String, format: ImageFormat) -> Bool {
         guard let text = try? String(contentsOfFile: base + ".vtt", encoding: .utf8), text.hasPrefix("WEBVTT") else { return false }
-        let folder = (base as NSString).deletingLastPathComponent
+        let folder = folder(of: base)
         var sprites = Set<String>()
         for line in text.split(separator: "\n") where line.contains("#xywh=") {
             let name = String(line[..<line.range(of: "#xywh=")!.lowerBound])
             sprites.insert(name.removingPercentEncoding ?? name)
         }
-        return !sprites.isEmpty && sprites.allSatisfy { CompleteImage.exists(at: (folder as NSString).appendingPathComponent($0), format: format) }
+        return !sprites.isEmpty && sprites.allSatisfy { CompleteImage.exists(at: join(folder, $0), format: format) }
     }
 }

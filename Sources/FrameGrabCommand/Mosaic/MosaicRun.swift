@@ -141,7 +141,7 @@ package struct MosaicRun: Sendable {
         let asset: MediaAsset
         var probe = GrabRun.Probe.notOpened
         if let planned = job.asset {
-            probe = .video(duration: planned.duration, asset: planned)
+            probe = .video(duration: planned.videoDuration, asset: planned)
         } else {
             probe = await GrabRun.probe(job.input, limits: settings.limits, videoStream: settings.videoStream, keep: true)
         }
@@ -158,7 +158,8 @@ package struct MosaicRun: Sendable {
         }
         do throws(FrameGrabError) {
             try asset.requireDecoder()
-            let times = try times(of: asset)
+            let length = try await asset.measuredVideoDuration()
+            let times = try times(of: asset, length: length)
             let generator = AssetImageGenerator(asset: asset)
             generator.requestedTimeToleranceBefore = settings.toleranceBefore
             generator.requestedTimeToleranceAfter = settings.toleranceAfter
@@ -168,7 +169,7 @@ package struct MosaicRun: Sendable {
             case .sheet(let header, let timestamps):
                 try await makeSheet(job, asset: asset, generator: generator, times: times, header: header, timestamps: timestamps)
             case .storyboard(let rows):
-                try await makeStoryboard(job, asset: asset, generator: generator, times: times, rows: rows)
+                try await makeStoryboard(job, asset: asset, generator: generator, times: times, length: length, rows: rows)
             }
         } catch {
             reportFailure(input: input, error: error)
@@ -176,22 +177,23 @@ package struct MosaicRun: Sendable {
     }
 
     /// The times of an input, in time order (a storyboard's also without repeats, and inside the video).
-    func times(of asset: MediaAsset) throws(FrameGrabError) -> [MediaTime] {
+    /// `length`: the video's, measured when the container does not say.
+    func times(of asset: MediaAsset, length: MediaTime) throws(FrameGrabError) -> [MediaTime] {
         let selection = settings.selection
-        if (selection.every != nil || selection.count != nil) && !asset.duration.isNumeric {
+        if (selection.every != nil || selection.count != nil) && !length.isNumeric {
             throw GrabRun.unknownDuration(asset.path)
         }
-        let asked = selection.count(duration: asset.duration)
+        let asked = selection.count(duration: length)
         if asked > settings.maximumRequests {
             throw FrameGrabError(.invalidTime, "\(asset.path): would get \(asked) times, more than --max-requests \(settings.maximumRequests); ask for fewer (a longer --every), or raise --max-requests", path: asset.path)
         }
-        var times = selection.resolve(duration: asset.duration).map { $0.resolve(duration: asset.duration) }
+        var times = selection.resolve(duration: length).map { $0.resolve(duration: length) }
         times.sort { !$1.isNumeric || ($0.isNumeric && $0 < $1) }
         guard case .storyboard = settings.kind else { return times }
-        guard asset.duration.isNumeric else { throw GrabRun.unknownDuration(asset.path) }
+        guard length.isNumeric else { throw GrabRun.unknownDuration(asset.path) }
         // Cues are whole milliseconds and must not be empty: one cell per millisecond at most.
         var seen = Set<Int64>()
-        return times.filter { $0.isNumeric && $0 < asset.duration && seen.insert(StoryboardRun.milliseconds($0)).inserted }
+        return times.filter { $0.isNumeric && $0 < length && seen.insert(StoryboardRun.milliseconds($0)).inserted }
     }
 
     /// The output already there, complete, when `--skip-existing` may skip the input.

@@ -7,7 +7,7 @@ import FrameGrab
 /// ```swift
 /// let selection = TimeSelection(specifications: try TimeSpecification.parseList("5,50%"),
 ///                               every: try TimeSelection.parseInterval("10s"), count: 3)
-/// selection.resolve(duration: asset.duration)   // 5 s, 50 %, 0 s, 10 s, 20 s, …, then 3 spaced times
+/// selection.resolve(duration: asset.videoDuration)   // 5 s, 50 %, 0 s, 10 s, 20 s, …, then 3 spaced times
 /// ```
 package struct TimeSelection: Sendable, Equatable {
     /// Explicit times, in the order given; they come first among the requests.

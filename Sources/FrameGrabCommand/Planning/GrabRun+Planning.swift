@@ -49,7 +49,7 @@ extension GrabRun {
             for (offset, probe) in zip(suspects, probed) { probes[offset] = probe ?? .notOpened }
         } else {
             let probed = await GrabRun.concurrentMap(Array(inputs.enumerated()), limit: settings.jobs) { offset, input -> Probe in
-                await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen)
+                await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen, measure: true)
             }
             probes = probed.map { $0 ?? .notOpened }
         }
@@ -147,13 +147,16 @@ extension GrabRun {
 
     /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that
     /// FFmpeg cannot read, that has no video stream, or that is a still image, is not a video.
-    static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?, keep: Bool) async -> Probe {
+    /// `measure`: a video that does not say how long it is is measured from its packets.
+    static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?, keep: Bool,
+                      measure: Bool = false) async -> Probe {
         do {
             let asset = try await MediaAsset.open(path: input.path, limits: limits, videoStream: videoStream)
             if !input.isExplicit && isStillImage(asset) {
                 return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
             }
-            return .video(duration: asset.duration, asset: keep ? asset : nil)
+            let length = measure ? try await asset.measuredVideoDuration() : asset.videoDuration
+            return .video(duration: length, asset: keep ? asset : nil)
         } catch {
             if !input.isExplicit && [.invalidData, .noVideoStream, .emptyFile].contains(error.code) {
                 return .notVideo(error)

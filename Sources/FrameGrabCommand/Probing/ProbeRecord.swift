@@ -53,7 +53,8 @@ package struct ProbeRecord: ReportRecord {
         }
         var fields: [JSONValue.Field] = [
             .init("input", .string(asset.path)), .init("container", .string(asset.formatName)),
-            .init("duration", ProbeRecord.seconds(asset.duration)), .init("startTime", .decimal(asset.startTime.decimalSeconds)),
+            .init("duration", ProbeRecord.seconds(asset.duration)), .init("videoDuration", ProbeRecord.seconds(asset.videoDuration)),
+            .init("startTime", .decimal(asset.startTime.decimalSeconds)),
             .init("video", .object(video)), .init("otherStreams", .array(others)),
         ]
         if let keyframes { fields.append(.init("keyframes", .array(keyframes.map(ProbeRecord.seconds)))) }
@@ -67,7 +68,8 @@ package struct ProbeRecord: ReportRecord {
         var lines = [
             "\(asset.path):",
             "  container: \(asset.formatName)",
-            "  duration: \(asset.duration.isNumeric ? asset.duration.decimalSeconds + " s" : "unknown")",
+            "  duration: \(asset.duration.isNumeric ? asset.duration.decimalSeconds + " s" : "unknown")"
+                + (asset.videoDuration != asset.duration && asset.videoDuration.isNumeric ? " (video: \(asset.videoDuration.decimalSeconds) s)" : ""),
             "  start time: \(asset.startTime.decimalSeconds) s",
             "  video stream \(track.streamIndex): \(track.codecName)\(track.isDecodable ? "" : " (no decoder)") (chosen: \(chosenBecause))",
             "    size: \(track.encodedSize), display size: \(track.displaySize)",

@@ -112,14 +112,18 @@ package struct GrabRun: Sendable {
             return
         }
         let asset: MediaAsset
+        var length = MediaTime.invalid
         do throws(FrameGrabError) {
             if let planned = job.asset {
                 asset = planned
+                length = planned.videoDuration
             } else {
                 // Opened now, when work on it starts (its time limit too), unless planning had to.
                 let input = InputDiscovery.Input(path: job.input, directory: "", isExplicit: !job.foundInFolder)
                 switch await GrabRun.probe(input, limits: settings.limits, videoStream: settings.videoStream, keep: true) {
-                case .video(_, let opened?): asset = opened
+                case .video(_, let opened?):
+                    asset = opened
+                    length = opened.videoDuration
                 case .notVideo(let error):
                     reportNotVideo(input: job.input, error: error)
                     counts.update { $0.requestsDone += job.requests.count }
@@ -129,7 +133,10 @@ package struct GrabRun: Sendable {
                 }
             }
             try asset.requireDecoder()
-            if !asset.duration.isNumeric, job.requests.contains(where: { if case .evenlySpaced = $0.specification { true } else { false } }) {
+            // Shares of the length are placed within the video; a file that does not say how long it is
+            // is measured from its packets.
+            if job.requests.contains(where: \.specification.needsDuration) { length = try await asset.measuredVideoDuration() }
+            if !length.isNumeric, job.requests.contains(where: { if case .evenlySpaced = $0.specification { true } else { false } }) {
                 throw GrabRun.unknownDuration(job.input)
             }
         } catch {
@@ -141,7 +148,7 @@ package struct GrabRun: Sendable {
             }
             return
         }
-        for request in skipped { reportSkipped(input: job.input, request: request, requestedTime: request.specification.resolve(duration: asset.duration)) }
+        for request in skipped { reportSkipped(input: job.input, request: request, requestedTime: request.specification.resolve(duration: length)) }
         if pending.isEmpty { return }
         let generator = AssetImageGenerator(asset: asset)
         generator.requestedTimeToleranceBefore = settings.toleranceBefore
@@ -153,7 +160,7 @@ package struct GrabRun: Sendable {
         generator.hdrPolicy = settings.hdr
         generator.deinterlaces = settings.deinterlaces
         generator.decoderThreadCount = decoderThreads(concurrent: concurrent)
-        let times = pending.map { $0.specification.resolve(duration: asset.duration) }
+        let times = pending.map { $0.specification.resolve(duration: length) }
         var answered = Set<Int>()
         // Images are encoded and written on other cores while the decoder moves on; the process encodes
         // at most `EncoderSlots.shared` images at once, whatever --jobs is.
