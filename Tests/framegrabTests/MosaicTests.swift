@@ -151,6 +151,20 @@ import Testing
         }
     }
 
+    /// A sheet of ten thousand tiles (or a sprite of a million cells) would be gigapixels: refused, with
+    /// the size, before anything is decoded.
+    @Test func picturesOfMoreThan100MegapixelsAreRefused() throws {
+        try Scratch.with { scratch in
+            for arguments in [["sheet", "--every", "0.001"], ["storyboard", "--every", "0.001", "--columns", "1000", "--rows", "1000"]] {
+                let started = Date()
+                let result = try scratch.run([arguments[0], Fixtures.path("h264-bframes.mp4"), "--json", "-o", "out/"] + arguments.dropFirst())
+                #expect(result.status == 1 && jsonRecords(result).first?.code == "tooLarge", "\(result)")
+                #expect(jsonRecords(result).first?.error?.contains("megapixels") == true, "\(result)")
+                #expect(Date().timeIntervalSince(started) < 10 && scratch.files(under: "out").isEmpty)
+            }
+        }
+    }
+
     @Test func twoInputsWritingOneSheetRefuseTheRun() throws {
         try Scratch.with { scratch in
             let a = try scratch.write("in/a/clip.webm", Damage.bytes(of: "vp9.webm"))

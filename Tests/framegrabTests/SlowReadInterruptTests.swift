@@ -58,6 +58,31 @@ import Testing
         }
     }
 
+    /// Sheets and storyboards too: nothing half made is left behind (a storyboard's sprites already
+    /// written are removed with it).
+    @Test(arguments: [["sheet", "slow/clip.ts", "-o", "out/"], ["storyboard", "slow/clip.ts", "--every", "0.2", "--rows", "1", "--columns", "2", "-o", "out"]])
+    func sigintDuringASlowMosaicLeavesNothing(arguments: [String]) throws {
+        try Scratch.with { scratch in
+            let library = try Self.buildShim(in: scratch)
+            _ = try scratch.write("slow/clip.ts", Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h264-offset.ts")))))
+            let command = (arguments + ["--json"]).map(CommandResult.shellQuoted).joined(separator: " ")
+            let running = try Framegrab.startInBash("LD_PRELOAD=\(CommandResult.shellQuoted(library)) exec \"$FRAMEGRAB\" \(command)", in: scratch.url)
+            if arguments[0] == "storyboard" {
+                // Signalled once the first sprites are written: they must go again.
+                let deadline = Date().addingTimeInterval(30)
+                while scratch.files(under: "out").isEmpty && Date() < deadline { usleep(50_000) }
+                #expect(!scratch.files(under: "out").isEmpty, "no sprite was written before the signal")
+            } else {
+                usleep(1_500_000)
+            }
+            let (result, stopped) = running.stop(with: SIGINT)
+            #expect(result.status == 130, "\(result)")
+            #expect(stopped < 1, "stopped \(stopped) s after SIGINT")
+            #expect(scratch.files(under: "out").isEmpty, "left behind: \(scratch.files(under: "out"))")
+            #expect(jsonRecords(result).first?.code == "cancelled", "\(result)")
+        }
+    }
+
     /// Without a signal, the same slow run completes: the test above measures an interrupted read, not a
     /// shim that breaks reading.
     @Test func theSlowRunCompletesWhenLeftAlone() throws {

@@ -21,6 +21,7 @@ extension MosaicRun {
         } catch {
             throw FrameGrabError(.writeFailed, "\(input): cannot draw the sheet's text (\(error))", path: input)
         }
+        try MosaicRun.checkSize(layout.width, layout.height, of: "the sheet of \(times.count) tiles", input: input)
         let box = CanvasBox(width: layout.width, height: layout.height)
         var tiles = [SheetRecord.Tile?](repeating: nil, count: times.count)
         // Exact stills are captioned with the time asked for (the frame on screen then); stills from a
@@ -80,6 +81,13 @@ extension MosaicRun {
         tally.succeeded()
         counts.update { $0.written += 1 }
         reporter.emit(SheetRecord(input: input, path: job.path, width: layout.width, height: layout.height, tiles: answered))
+    }
+
+    /// Refuses a picture of more than `MosaicSettings.maximumPictureSize` pixels.
+    static func checkSize(_ width: Int, _ height: Int, of what: String, input: String) throws(FrameGrabError) {
+        let pixels = width.multipliedReportingOverflow(by: height)
+        guard pixels.overflow || pixels.partialValue > MosaicSettings.maximumPictureSize else { return }
+        throw FrameGrabError(.tooLarge, "\(input): \(what) would be \(width)x\(height) pixels, more than \(MosaicSettings.maximumPictureSize / 1_000_000) megapixels; ask for fewer or narrower tiles", path: input)
     }
 
     /// The header: the file name, then its duration, display size, codec and file size.

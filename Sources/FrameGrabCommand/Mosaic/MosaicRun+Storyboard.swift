@@ -11,6 +11,8 @@ extension MosaicRun {
             throw FrameGrabError(.invalidTime, "\(input): no time falls inside the video, so the storyboard has no cell", path: input)
         }
         let layout = StoryboardLayout(cell: generator.imageSize, count: times.count, columns: settings.columns, rows: rows)
+        let sprite = layout.size(of: 0)
+        try MosaicRun.checkSize(sprite.width, sprite.height, of: "a sprite of \(layout.cells(in: 0)) cells", input: input)
         let names = (1...layout.spriteCount).map { StoryboardRun.spriteName(base: job.path, number: $0, format: settings.format) }
         let folder = StoryboardRun.folder(of: job.path)
         var filling: [Int: (box: CanvasBox, remaining: Int)] = [:]

@@ -31,32 +31,15 @@ package struct MosaicRun: Sendable {
     package func run() async -> Int32 {
         let started = ContinuousClock.now
         let interrupt = Interrupt.install()
-        let planning = Task { await plan() }
-        interrupt.onSignal { planning.cancel() }
-        guard let jobs = await planning.value else { return interrupt.received.map { 128 + $0 } ?? 64 }
+        guard let jobs = await planCancellably(interrupt: interrupt, plan) else { return interrupt.received.map { 128 + $0 } ?? 64 }
         let notVideoWhenPlanned = counts.snapshot.notVideo
         let perInput = settings.selection.withoutDuration?.count ?? 0
         let progress = ProgressBar.wanted(quiet: settings.quiet)
             ? ProgressBar(output: output, counts: counts, totalFiles: jobs.count, totalRequests: perInput * jobs.count) : nil
         progress?.start()
-        let worker = Task {
-            await withTaskGroup(of: Void.self) { group in
-                var running = 0
-                for job in jobs where interrupt.received == nil {
-                    if running >= settings.jobs {
-                        await group.next()
-                        running -= 1
-                    }
-                    group.addTask {
-                        await process(job, concurrent: min(settings.jobs, jobs.count))
-                        counts.update { $0.filesDone += 1 }
-                    }
-                    running += 1
-                }
-            }
+        await workThrough(jobs, limit: settings.jobs, counts: counts, interrupt: interrupt) { job in
+            await process(job, concurrent: min(settings.jobs, jobs.count))
         }
-        interrupt.onSignal { worker.cancel() }
-        await worker.value
         progress?.stop()
         let done = counts.snapshot
         Summary.report(done, files: jobs.count - (done.notVideo - notVideoWhenPlanned),

@@ -46,6 +46,10 @@ package struct MosaicSettings: Sendable {
         self.format = format
     }
 
+    /// The most pixels one sheet or sprite may have (100 megapixels, 400 MB while it is filled): a sheet
+    /// of ten thousand tiles is refused rather than made.
+    package static let maximumPictureSize = 100_000_000
+
     /// Sheets: `{name}-sheet.<ext>`.
     package static func defaultSheetName(_ format: ImageFormat) -> String { "{name}-sheet.\(format.fileExtension)" }
 

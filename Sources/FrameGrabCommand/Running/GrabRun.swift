@@ -45,12 +45,8 @@ package struct GrabRun: Sendable {
     /// Runs everything and returns the exit status.
     package func run() async -> Int32 {
         let started = ContinuousClock.now
-        // Signals are heard from the first moment: planning (which opens every file of a folder) is
-        // cancelled by them too.
         let interrupt = Interrupt.install()
-        let planning = Task { await plan() }
-        interrupt.onSignal { planning.cancel() }
-        guard let jobs = await planning.value else { return interrupt.received.map { 128 + $0 } ?? 64 }
+        guard let jobs = await planCancellably(interrupt: interrupt, plan) else { return interrupt.received.map { 128 + $0 } ?? 64 }
         if let signal = interrupt.received {
             // Interrupted while planning: nothing was decoded or written.
             Summary.report(counts.snapshot, files: jobs.count, elapsed: ProgressBar.seconds(ContinuousClock.now - started),
@@ -63,24 +59,9 @@ package struct GrabRun: Sendable {
             ? ProgressBar(output: output, counts: counts, totalFiles: jobs.count, totalRequests: jobs.reduce(0) { $0 + $1.requests.count })
             : nil
         progress?.start()
-        let worker = Task {
-            await withTaskGroup(of: Void.self) { group in
-                var running = 0
-                for job in jobs {
-                    if running >= settings.jobs {
-                        await group.next()
-                        running -= 1
-                    }
-                    group.addTask {
-                        await process(job, concurrent: min(settings.jobs, jobs.count))
-                        counts.update { $0.filesDone += 1 }
-                    }
-                    running += 1
-                }
-            }
+        await workThrough(jobs, limit: settings.jobs, counts: counts, interrupt: interrupt) { job in
+            await process(job, concurrent: min(settings.jobs, jobs.count))
         }
-        interrupt.onSignal { worker.cancel() }
-        await worker.value
         progress?.stop()
         // With -o - and --json, stderr carries the JSON lines: the {"summary"} object stands for the summary line.
         let done = counts.snapshot

@@ -108,7 +108,7 @@ struct BatchOptions: ParsableArguments {
 
 /// The image files' format: shared by grab, sheet and storyboard.
 struct FormatOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Image format: png, jpeg or webp (default: the output's extension, else png).", valueName: "png|jpeg|webp"))
+    @Option(help: ArgumentHelp("Image format: png, jpeg or webp (default: the output's extension, else PNG; storyboards: JPEG).", valueName: "png|jpeg|webp"))
     var format: ImageFormat?
 
     @Option(help: ArgumentHelp("JPEG and WebP quality, 1-100 (default 85).", valueName: "q"))
@@ -126,7 +126,7 @@ struct FormatOptions: ParsableArguments {
             throw ValidationError("--format \(format.rawValue) writes \(format.rawValue.uppercased()) files, but the output \(path) ends in .\((path as NSString).pathExtension); change one of them.")
         }
         let resolved = format ?? fromName ?? fallback
-        if quality != nil && resolved == .png { throw ValidationError("--quality applies to jpeg and webp; PNG is lossless (see --png-compression).") }
+        if quality != nil && resolved == .png { throw ValidationError("--quality applies to jpeg and webp; PNG is lossless.") }
         return resolved
     }
 }
