@@ -125,11 +125,6 @@ struct Grab: AsyncParsableCommand {
         if golden != nil && output.hasPrefix("/") {
             throw ValidationError("with --golden, --output is a template inside the golden folder and cannot be an absolute path.")
         }
-        do {
-            _ = try OutputTemplate(output)
-        } catch {
-            throw ValidationError("\(error)")
-        }
         let format = try imageFormat()
         if format != .png {
             let why = "--format \(format.rawValue) writes 8-bit \(format.rawValue.uppercased()) files"
@@ -182,8 +177,14 @@ struct Grab: AsyncParsableCommand {
         }
         let format = try imageFormat()
         let defaultName = "{name}-{index}.\(format.fileExtension)"
-        let template = try goldenCheck?.template(output)
-            ?? OutputTemplate(output == OutputTemplate.defaultFileName ? defaultName : output, defaultName: defaultName)
+        // Parsed once, here: a malformed template is a usage error like those of validate().
+        let template: OutputTemplate
+        do {
+            template = try goldenCheck?.template(output)
+                ?? OutputTemplate(output == OutputTemplate.defaultFileName ? defaultName : output, defaultName: defaultName)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         var settings = GrabSettings(inputs: inputs, selection: try timeOptions.selection(), template: template)
         settings.recursive = batch.recursive
         settings.toleranceBefore = tolerances.before

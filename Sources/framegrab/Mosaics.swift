@@ -58,10 +58,9 @@ struct Sheet: AsyncParsableCommand {
         if columns < 1 { throw ValidationError("--columns must be at least 1.") }
         if !(16...4096).contains(tileWidth) { throw ValidationError("--tile-width must be from 16 to 4096 pixels.") }
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
-        _ = try template()
     }
 
-    /// The output template and the format it implies.
+    /// The output template and the format it implies (parsed once, by run(); its errors are usage errors).
     func template() throws -> (OutputTemplate, ImageFormat) {
         try MosaicOutput.template(output, kind: "sheet", formatOptions: formatOptions, fallback: .png) { format in
             MosaicSettings.defaultSheetName(format)

@@ -12,6 +12,9 @@ import Synchronization
 /// Bounded work: a lane answers ahead of the consumer only inside the `laneCount` groups from the one being
 /// read, at most `resultsAheadPerGroup` results per group, and only while the process's `ImageBudget` has
 /// room for the images; the result the consumer waits for is always worked on.
+///
+/// (Just over 300 lines: the state machine's transitions are kept in one file, so that every change of
+/// `State` can be read in one place.)
 final class GenerationRun: Sendable {
     /// Results a group may hold ahead of the consumer.
     static let resultsAheadPerGroup = 2

@@ -11,7 +11,8 @@ final class CanvasBox: Sendable {
 
 extension MosaicRun {
     /// A contact sheet: every still in its tile as it arrives, then the header, then the file.
-    func makeSheet(_ job: Job, asset: MediaAsset, generator: AssetImageGenerator, times: [MediaTime],
+    /// `length`: the video's, measured when the container does not say (shown in the header then).
+    func makeSheet(_ job: Job, asset: MediaAsset, generator: AssetImageGenerator, times: [MediaTime], length: MediaTime,
                    header: Bool, timestamps: Bool) async throws(FrameGrabError) {
         let input = job.input.path
         let layout: SheetLayout
@@ -66,7 +67,7 @@ extension MosaicRun {
             throw FrameGrabError(.cancelled, "\(input): cancelled", path: input)
         }
         if let font = layout.headerFont {
-            let lines = MosaicRun.headerLines(asset)
+            let lines = MosaicRun.headerLines(asset, length: length)
             let width = layout.width - 2 * SheetLayout.padding
             await WorkPool.shared.run(first: true) {
                 box.canvas.withLock { canvas in
@@ -90,11 +91,13 @@ extension MosaicRun {
         throw FrameGrabError(.tooLarge, "\(input): \(what) would be \(width)x\(height) pixels, more than \(MosaicSettings.maximumPictureSize / 1_000_000) megapixels; ask for fewer or narrower tiles", path: input)
     }
 
-    /// The header: the file name, then its duration, display size, codec and file size.
-    static func headerLines(_ asset: MediaAsset) -> (String, String) {
+    /// The header: the file name, then its duration (the container's, else the video's `length`), display
+    /// size, codec and file size.
+    static func headerLines(_ asset: MediaAsset, length: MediaTime) -> (String, String) {
         let track = asset.videoTrack
         let bytes = (try? FileManager.default.attributesOfItem(atPath: asset.path)[.size] as? Int) ?? nil
-        var facts = ["duration " + (asset.duration.isNumeric ? clock(asset.duration) : "unknown"),
+        let duration = asset.duration.isNumeric ? asset.duration : length
+        var facts = ["duration " + (duration.isNumeric ? clock(duration) : "unknown"),
                      "\(track.displaySize.width)×\(track.displaySize.height)", track.codecName]
         if let bytes { facts.append(fileSize(bytes)) }
         return ((asset.path as NSString).lastPathComponent, facts.joined(separator: " · "))

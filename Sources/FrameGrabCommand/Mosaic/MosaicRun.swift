@@ -150,7 +150,8 @@ package struct MosaicRun: Sendable {
             generator.decoderThreadCount = concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
             switch settings.kind {
             case .sheet(let header, let timestamps):
-                try await makeSheet(job, asset: asset, generator: generator, times: times, header: header, timestamps: timestamps)
+                try await makeSheet(job, asset: asset, generator: generator, times: times, length: length,
+                                    header: header, timestamps: timestamps)
             case .storyboard(let rows):
                 try await makeStoryboard(job, asset: asset, generator: generator, times: times, length: length, rows: rows)
             }

@@ -10,11 +10,15 @@ final class Interrupt: Sendable {
     private let state = Mutex<(signal: Int32?, handler: (@Sendable () -> Void)?)>((nil, nil))
     private nonisolated(unsafe) var sources: [DispatchSourceSignal] = []
 
+    /// Where signals are handled: a serial queue of its own, which (unlike the width-limited global
+    /// queues, whose threads busy work can hold) always gets a thread to run on.
+    private static let queue = DispatchQueue(label: "framegrab.signals", qos: .userInteractive)
+
     static func install() -> Interrupt {
         let interrupt = Interrupt()
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler { interrupt.received(signalNumber) }
             source.resume()
             interrupt.sources.append(source)
