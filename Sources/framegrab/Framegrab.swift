@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMalloc
+import FrameGrabCommand
 
 @main
 struct Framegrab: AsyncParsableCommand {
@@ -21,6 +22,8 @@ struct Framegrab: AsyncParsableCommand {
     /// `framegrab --help` describes grabbing, the default subcommand, rather than only listing
     /// subcommands; everything else goes through argument-parser as usual.
     static func main() async {
+        // Before any thread is made: signals reach the handlers of a run only if every thread blocks them.
+        Interrupt.blockSignals()
         // Images are large, short-lived buffers made on several threads. glibc raises its mmap threshold to
         // the size of the largest block freed, after which such buffers come from per-thread heaps that keep
         // freed space: peak memory then creeps up with the number of images. A fixed threshold keeps every
@@ -44,6 +47,9 @@ struct Framegrab: AsyncParsableCommand {
         }
         do {
             var command = try parseAsRoot(arguments)
+            // Only grab, sheet and storyboard hear signals themselves (finishing what is written, answering
+            // the rest as cancelled); for the others, Ctrl-C ends the process as usual.
+            if !(command is Grab || command is Sheet || command is Storyboard) { Interrupt.unblockSignals() }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -53,7 +53,10 @@ public final class MediaAsset: Sendable {
             await WorkPool.shared.run {
                 if cancellation.isSet { return .failure(FrameGrabError(.cancelled, "\(path): cancelled", path: path)) }
                 do throws(FrameGrabError) {
-                    return .success(try MediaAsset(path: path, limits: limits, videoStream: videoStream, cancellation: cancellation))
+                    let asset = try MediaAsset(path: path, limits: limits, videoStream: videoStream, cancellation: cancellation)
+                    // An interrupted probe stops early without an error: its asset would be half read.
+                    if cancellation.isSet { return .failure(FrameGrabError(.cancelled, "\(path): cancelled", path: path)) }
+                    return .success(asset)
                 } catch {
                     return .failure(cancellation.isSet ? FrameGrabError(.cancelled, "\(path): cancelled", path: path) : error)
                 }
