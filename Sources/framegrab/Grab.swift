@@ -3,7 +3,8 @@ import Foundation
 import FrameGrab
 import FrameGrabCommand
 
-/// The grab subcommand: its options (each with its help, which is why the file is over 300 lines), their
+/// The grab subcommand: its own options (times, tolerances, batch and format come from the groups in
+/// Options/), their
 /// checks, and the settings handed to `GrabRun`.
 struct Grab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
