@@ -4,8 +4,7 @@ import FrameGrab
 import FrameGrabCommand
 
 /// The grab subcommand: its own options (times, tolerances, batch and format come from the groups in
-/// Options/), their
-/// checks, and the settings handed to `GrabRun`.
+/// Options/), their checks, and the settings handed to `GrabRun`.
 struct Grab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one image (PNG, JPEG or WebP) per requested time of each input (the default subcommand).",
