@@ -66,7 +66,8 @@ package struct MosaicRun: Sendable {
                                                             directory: input.directory))
         }
         let written = paths.map { outputFiles(base: $0) }
-        let suspects = GrabRun.collisionSuspects(inputs, paths: written, inputFiles: inputFiles)
+        let keys = written.map { $0.map(GrabRun.canonicalPath) }
+        let suspects = GrabRun.collisionSuspects(inputs, keys: keys, inputFiles: inputFiles)
         let limits = settings.limits, videoStream = settings.videoStream, keepOpen = settings.jobs
         let probed = await GrabRun.concurrentMap(suspects, limit: settings.jobs) { offset in
             await GrabRun.probe(inputs[offset], limits: limits, videoStream: videoStream, keep: offset < keepOpen)
@@ -89,8 +90,7 @@ package struct MosaicRun: Sendable {
             case .video(_, let asset): job.asset = asset
             case .notOpened: break
             }
-            for file in written[offset] {
-                let key = GrabRun.canonicalPath(file)
+            for (file, key) in zip(written[offset], keys[offset]) {
                 if inputFiles.contains(key) {
                     output.standardError("framegrab: refusing to run: the output of \(input.path) would overwrite the input \(file)")
                     return nil
@@ -122,14 +122,8 @@ package struct MosaicRun: Sendable {
             return
         }
         let asset: MediaAsset
-        var probe = GrabRun.Probe.notOpened
-        if let planned = job.asset {
-            probe = .video(duration: planned.videoDuration, asset: planned)
-        } else {
-            probe = await GrabRun.probe(job.input, limits: settings.limits, videoStream: settings.videoStream, keep: true)
-        }
-        switch probe {
-        case .video(_, let opened?): asset = opened
+        switch await GrabRun.asset(for: job.input, planned: job.asset, limits: settings.limits, videoStream: settings.videoStream) {
+        case .asset(let opened): asset = opened
         case .notVideo(let error):
             counts.update { $0.notVideo += 1 }
             reporter.emit(NotVideoRecord(input: input, error: error))
@@ -137,7 +131,6 @@ package struct MosaicRun: Sendable {
         case .failed(let error):
             reportFailure(input: input, error: error)
             return
-        case .video(_, nil), .notOpened: preconditionFailure("probe(keep: true) keeps the asset")
         }
         do throws(FrameGrabError) {
             try asset.requireDecoder()

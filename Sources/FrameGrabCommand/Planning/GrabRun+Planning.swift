@@ -39,10 +39,12 @@ extension GrabRun {
         }
         let limits = settings.limits, videoStream = settings.videoStream, keepOpen = settings.jobs
         var probes = [Probe](repeating: .notOpened, count: inputs.count)
-        var namedPaths: [[String]] = []
+        var namedPaths: [[String]] = [], namedKeys: [[String]] = []
         if let named {
+            // Paths and their canonical forms (symbolic links resolved: file system calls), made once.
             namedPaths = inputs.map { paths(for: $0, specifications: named, duration: .invalid) }
-            let suspects = GrabRun.collisionSuspects(inputs, paths: namedPaths, inputFiles: inputFiles)
+            namedKeys = namedPaths.map { $0.map(GrabRun.canonicalPath) }
+            let suspects = GrabRun.collisionSuspects(inputs, keys: namedKeys, inputFiles: inputFiles)
             let probed = await GrabRun.concurrentMap(suspects, limit: settings.jobs) { offset in
                 await GrabRun.probe(inputs[offset], limits: limits, videoStream: videoStream, keep: offset < keepOpen)
             }
@@ -98,7 +100,7 @@ extension GrabRun {
                     job.requests.append(Request(index: index, specification: specification, path: path))
                     continue
                 }
-                let key = GrabRun.canonicalPath(path)
+                let key = named != nil ? namedKeys[offset][position] : GrabRun.canonicalPath(path)
                 if inputFiles.contains(key) {
                     output.standardError("framegrab: refusing to run: \(input.path) request \(index) (\(specification)) would overwrite the input \(path)")
                     return nil
@@ -125,13 +127,13 @@ extension GrabRun {
     }
 
     /// The offsets of the files found in folders whose outputs would collide with another output or
-    /// overwrite an input: whether they are video decides whether the run is refused.
-    static func collisionSuspects(_ inputs: [InputDiscovery.Input], paths: [[String]], inputFiles: Set<String>) -> [Int] {
+    /// overwrite an input: whether they are video decides whether the run is refused. `keys`: each input's
+    /// outputs as `canonicalPath` gives them.
+    static func collisionSuspects(_ inputs: [InputDiscovery.Input], keys: [[String]], inputFiles: Set<String>) -> [Int] {
         var writers: [String: [Int]] = [:]
         var suspects = Set<Int>()
-        for (offset, list) in paths.enumerated() {
-            for path in list {
-                let key = canonicalPath(path)
+        for (offset, list) in keys.enumerated() {
+            for key in list {
                 writers[key, default: []].append(offset)
                 if inputFiles.contains(key) { suspects.insert(offset) }
             }
@@ -162,6 +164,25 @@ extension GrabRun {
                 return .notVideo(error)
             }
             return .failed(error)
+        }
+    }
+
+    /// What a job works on.
+    enum JobAsset: Sendable {
+        case asset(MediaAsset)
+        case notVideo(FrameGrabError)
+        case failed(FrameGrabError)
+    }
+
+    /// The asset a job works on: the one planning kept open, or the file opened now, when work on it
+    /// starts (its time limit too). Shared by grab, sheet and storyboard.
+    static func asset(for input: InputDiscovery.Input, planned: MediaAsset?, limits: AssetLimits, videoStream: Int?) async -> JobAsset {
+        if let planned { return .asset(planned) }
+        switch await probe(input, limits: limits, videoStream: videoStream, keep: true) {
+        case .video(_, let asset?): return .asset(asset)
+        case .notVideo(let error): return .notVideo(error)
+        case .failed(let error): return .failed(error)
+        case .video(_, nil), .notOpened: preconditionFailure("probe(keep: true) keeps the asset")
         }
     }
 

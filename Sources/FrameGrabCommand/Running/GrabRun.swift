@@ -95,28 +95,21 @@ package struct GrabRun: Sendable {
         let asset: MediaAsset
         var length = MediaTime.invalid
         do throws(FrameGrabError) {
-            if let planned = job.asset {
-                asset = planned
-                length = planned.videoDuration
-            } else {
-                // Opened now, when work on it starts (its time limit too), unless planning had to.
-                let input = InputDiscovery.Input(path: job.input, directory: "", isExplicit: !job.foundInFolder)
-                switch await GrabRun.probe(input, limits: settings.limits, videoStream: settings.videoStream, keep: true) {
-                case .video(_, let opened?):
-                    asset = opened
-                    length = opened.videoDuration
-                case .notVideo(let error):
-                    reportNotVideo(input: job.input, error: error)
-                    counts.update { $0.requestsDone += job.requests.count }
-                    return
-                case .failed(let error): throw error
-                case .video(_, nil), .notOpened: preconditionFailure("probe(keep: true) keeps the asset")
-                }
+            let input = InputDiscovery.Input(path: job.input, directory: "", isExplicit: !job.foundInFolder)
+            switch await GrabRun.asset(for: input, planned: job.asset, limits: settings.limits, videoStream: settings.videoStream) {
+            case .asset(let opened): asset = opened
+            case .notVideo(let error):
+                reportNotVideo(input: job.input, error: error)
+                counts.update { $0.requestsDone += job.requests.count }
+                return
+            case .failed(let error): throw error
             }
+            // Planning's length, when it measured one.
+            length = job.duration ?? asset.videoDuration
             try asset.requireDecoder()
             // Shares of the length are placed within the video; a file that does not say how long it is
             // is measured from its packets.
-            if job.requests.contains(where: \.specification.needsDuration) { length = try await asset.measuredVideoDuration() }
+            if !length.isNumeric, job.requests.contains(where: \.specification.needsDuration) { length = try await asset.measuredVideoDuration() }
             if !length.isNumeric, job.requests.contains(where: { if case .evenlySpaced = $0.specification { true } else { false } }) {
                 throw GrabRun.unknownDuration(job.input)
             }
