@@ -21,24 +21,32 @@ extension MediaAsset {
         try deadline.working { () throws(FrameGrabError) in try keyframeTimes(in: try takeDemuxer()) }
     }
 
-    /// How long the video lasts on the timeline: `videoDuration` when the container says, otherwise read
-    /// from the packets (the end of the last one, nothing decoded), as for a WebM recorded live, an animated
-    /// PNG or a FLIC file, which state no duration. Reading may take the whole file (cancelling the calling
-    /// task stops it: `cancelled`); `.invalid` when no packet has a time.
+    /// How long the video lasts on the timeline, measured: the end of its last frame as the packets at the
+    /// end of the file say (a seek shortly before where the container says the video ends, and a read to the
+    /// end, nothing decoded), or, for a stream without timestamps, the sum of its frames' durations. The
+    /// container's `videoDuration` when the two agree to within a frame; the measured length where it states
+    /// none (a WebM recorded live, an animated PNG, a FLIC file) or states a wrong one (a fragmented MP4
+    /// whose header says 40 hours, an FLV whose metadata overstates its video, a file cut short, a raw
+    /// stream whose length FFmpeg guesses from its bit rate). Measured once per asset; cancelling the
+    /// calling task stops the reading (`cancelled`); `.invalid` when no packet has a time.
     ///
     /// ```swift
     /// let length = try await asset.measuredVideoDuration()   // where to place 50%, or 16 evenly spaced times
     /// ```
     public func measuredVideoDuration() async throws(FrameGrabError) -> MediaTime {
-        if videoDuration.isNumeric { return videoDuration }
+        if let known = measuredLength.withLock({ $0 }) { return known }
         return try await readingPackets { format throws(FrameGrabError) in try self.videoLength(in: format) }
     }
 
     /// `measuredVideoDuration()` on the calling thread, which it blocks while it reads the file.
-    @available(*, noasync, message: "may read the whole file on the calling thread; use the async measuredVideoDuration()")
+    @available(*, noasync, message: "reads the end of the file (all of it for a raw stream) on the calling thread; use the async measuredVideoDuration()")
     public func measuredVideoDuration() throws(FrameGrabError) -> MediaTime {
-        if videoDuration.isNumeric { return videoDuration }
-        return try deadline.working { () throws(FrameGrabError) in try videoLength(in: try takeDemuxer()) }
+        if let known = measuredLength.withLock({ $0 }) { return known }
+        return try deadline.working { () throws(FrameGrabError) in
+            let format = try takeDemuxer()
+            defer { giveBack(format) }
+            return try videoLength(in: format)
+        }
     }
 
     /// Runs `body` on a demuxer of its own, on the work pool, within the time limit; cancelling the calling
@@ -51,7 +59,9 @@ extension MediaAsset {
                     return .success(try self.deadline.working { () throws(FrameGrabError) in
                         let format = try self.takeDemuxer()
                         format.stop(when: cancellation)
-                        return try body(format)
+                        let result = try body(format)
+                        if !cancellation.isSet { self.giveBack(format) }
+                        return result
                     })
                 } catch {
                     return .failure(cancellation.isSet ? FrameGrabError(.cancelled, "\(self.path): cancelled", path: self.path) : error)
@@ -84,14 +94,29 @@ extension MediaAsset {
 
     private func videoLength(in format: FormatContext) throws(FrameGrabError) -> MediaTime {
         let stream = videoTrack.streamIndex
+        let origin = format.timelineOrigin(stream: stream), timeBase = format.timeBase(stream: stream)
+        let frame = format.nominalFrameDuration(stream: stream)
         let end: Int64?
         do {
-            end = try format.lastPacketEnd(stream: stream, frameDuration: format.nominalFrameDuration(stream: stream))
+            if frameTiming == .counted {
+                end = origin.saturatingAdd(try format.summedPacketDurations(stream: stream, frameDuration: frame))
+            } else {
+                let claimed = videoDuration.isNumeric ? FrameExtractor.tick(for: videoDuration, timeBase: timeBase, origin: origin) : nil
+                let step = MediaTime(value: 2, timescale: 1).ticks(in: timeBase)
+                end = try format.lastPacketEnd(stream: stream, frameDuration: frame, claimedEnd: claimed, step: step)
+            }
         } catch {
             throw readError(error)
         }
-        guard let end else { return .invalid }
-        let length = MediaTime(ticks: end - format.timelineOrigin(stream: stream), timeBase: format.timeBase(stream: stream))
-        return length > .zero ? length : .invalid
+        var length = end.map { MediaTime(ticks: $0 - origin, timeBase: timeBase) } ?? .invalid
+        if !(length > .zero) { length = .invalid }
+        // The container's figure stands where the packets agree with it to within a frame.
+        if videoDuration.isNumeric, length.isNumeric,
+           (length - videoDuration).seconds.magnitude <= MediaTime(ticks: frame, timeBase: timeBase).seconds + 1e-6 {
+            length = videoDuration
+        }
+        let measured = length
+        measuredLength.withLock { $0 = measured }
+        return measured
     }
 }

@@ -32,12 +32,16 @@ public final class MediaAsset: Sendable {
     public let streams: [StreamInfo]
     /// The bounds this file is worked on within.
     public let limits: AssetLimits
+    /// How the video's frames are placed on the timeline (see `FrameTiming`).
+    let frameTiming: FrameTiming
     /// When work on the file stops: `limits.timeLimit` after it was opened.
     let deadline: Deadline
 
     /// The demuxer opened to read the file's header, handed to the first generator that asks for one
     /// so that a file is probed once in the common case.
     private let spareDemuxer: Mutex<DemuxerBox?>
+    /// What `measuredVideoDuration()` found, once it has looked.
+    let measuredLength = Mutex<MediaTime?>(nil)
 
     /// Opens the file and reads its header on the process's `WorkPool`, suspending meanwhile: the way to
     /// open a file from async code. Throws as `init(path:limits:videoStream:)`.
@@ -147,7 +151,15 @@ public final class MediaAsset: Sendable {
         }
         // Read nothing from the other streams: the demuxer skips their packets.
         format.readOnly(stream: chosen)
-        spareDemuxer = Mutex(DemuxerBox(format))
+        var spare: FormatContext? = format
+        if format.hasTimestamps(stream: chosen) {
+            let (decodeTimes, atStart) = format.timestampsAreDecodeTimes(stream: chosen)
+            frameTiming = decodeTimes ? .decodeOrder : .presentationTimestamps
+            if !atStart { spare = nil }
+        } else {
+            frameTiming = .counted
+        }
+        spareDemuxer = Mutex(spare.map(DemuxerBox.init))
     }
 
     /// Throws `unsupportedCodec` when this FFmpeg cannot decode the video track (a generator would fail
@@ -156,6 +168,16 @@ public final class MediaAsset: Sendable {
         guard !videoTrack.isDecodable else { return }
         let codec = videoTrack.codecName == "none" ? "video codec (one FFmpeg does not know)" : "\(videoTrack.codecName) codec"
         throw FrameGrabError(.unsupportedCodec, "\(path): no decoder for the \(codec) in this FFmpeg", path: path)
+    }
+
+    /// Puts a demuxer back at the start of the file and keeps it for the next `takeDemuxer()`, when none is
+    /// kept (it is dropped when it cannot be put back).
+    func giveBack(_ format: FormatContext) {
+        let stream = videoTrack.streamIndex
+        guard (try? format.rewind(stream: Int32(stream), first: format.earliestTimestamp(stream: stream))) != nil else { return }
+        spareDemuxer.withLock { box in
+            if box == nil { box = DemuxerBox(format) }
+        }
     }
 
     /// The demuxer opened by `init`, the first time it is asked for; a newly opened one afterwards.

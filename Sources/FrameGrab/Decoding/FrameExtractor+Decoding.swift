@@ -8,7 +8,8 @@ extension FrameExtractor {
     /// far to read ahead): the caller then decodes as usual. After a drain the decoder needs a seek, which
     /// is also what the caller does when no frame at the target came out of it.
     func drain(through target: Int64) throws(Failure) -> Picture? {
-        guard !inputEnded else { return nil }
+        // (Packet times say which frames are shown by the target only where they are presentation times.)
+        guard !inputEnded, timing == .presentationTimestamps else { return nil }
         // Decode times only grow and presentation never precedes decoding: once a packet decoded after the
         // target is read, every frame shown up to the target has been read.
         while true {
@@ -63,7 +64,14 @@ extension FrameExtractor {
         // last picture of an MPEG-PS stream can come with a pts and no dts), that packet's time; else one
         // frame after the previous frame.
         let firstSinceStart = lookaheadPts == nil && shownRange == nil
-        guard let newPts = decoded.bestEffortTimestamp ?? (firstSinceStart ? startPacketTime : nil) ?? lookaheadPts.map({ $0 + frameDuration(lookahead) }) else {
+        let next = lookaheadPts.map { $0 + frameDuration(lookahead) }
+        let placed: Int64?
+        switch timing {
+        case .presentationTimestamps: placed = decoded.bestEffortTimestamp ?? (firstSinceStart ? startPacketTime : nil) ?? next
+        case .decodeOrder: placed = decodeOrderSlots.isEmpty ? next : decodeOrderSlots.removeFirst()
+        case .counted: placed = firstSinceStart ? (startedAtFileStart ? firstPts ?? origin : nil) : next
+        }
+        guard let newPts = placed else {
             // Nothing places the first frame after a seek on the timeline: the seek counts as failed, and
             // the caller starts earlier (from the start of the file, times follow from the frame durations).
             decoded.unref()
@@ -93,7 +101,8 @@ extension FrameExtractor {
     }
 
     func frameDuration(_ frame: Frame) -> Int64 {
-        frame.duration ?? lastFrameDuration
+        if timing == .counted { return nominalFrameDuration * (2 + frame.repeatedHalfPeriods) / 2 }
+        return frame.duration ?? lastFrameDuration
     }
 
     /// Decodes the next frame into `decoded`. Returns false at the end of the stream.
@@ -160,7 +169,8 @@ extension FrameExtractor {
                 leadingBefore = dropsLeadingPictures ? next.pts : nil
             }
             // Frames nothing refers to, and that are not on screen at the target, need not be decoded.
-            codec.skipsUnreferencedFrames = try isHiddenBeforeTarget(next)
+            // (Only where frames carry their own times: elsewhere a frame's time is its place in the order.)
+            codec.skipsUnreferencedFrames = timing == .presentationTimestamps ? try isHiddenBeforeTarget(next) : false
             pending = next
         }
         guard let packet = pending else { return }
@@ -174,9 +184,17 @@ extension FrameExtractor {
             accepted = true
         }
         if accepted {
-            if let pts = packet.pts {
-                fedKeyFlags[pts] = packet.isKeyframe
-                if !codec.skipsUnreferencedFrames, !packet.isDiscarded { fedTimes.append(pts) }
+            if let pts = packet.pts, !packet.isDiscarded {
+                switch timing {
+                case .presentationTimestamps:
+                    fedKeyFlags[pts] = packet.isKeyframe
+                    if !codec.skipsUnreferencedFrames, codec.showsPicture(packet) { fedTimes.append(pts) }
+                case .decodeOrder:
+                    fedKeyFlags[pts] = packet.isKeyframe
+                    decodeOrderSlots.append(pts)
+                case .counted:
+                    break  // (made-up times)
+                }
             }
             recycle(packet)
             pending = nil

@@ -201,3 +201,33 @@ extension FrameExtractor {
         return nil
     }
 }
+
+/// Window requests where frame times are counted (raw streams, `FrameTiming.counted`): packets carry no
+/// times to find keyframes by, so frames are decoded in order, from the start of the file when the
+/// decoder is already past the window, and the keyframe on screen in the window nearest to the target is
+/// kept as it goes by.
+extension FrameExtractor {
+    func countedKeyframe(near target: Int64, lower: Int64, upper: Int64) throws(Failure) -> Picture? {
+        let position = shownRange?.lowerBound ?? lookaheadPts
+        if position.map({ $0 > lower }) ?? true { try seekToStart() }
+        var best: (picture: Picture, distance: UInt64)?
+        func consider(_ frame: Frame, shown range: Range<Int64>) throws(Failure) {
+            guard frame.isKeyframe, range.upperBound > lower, range.lowerBound <= upper else { return }
+            let distance = max(range.lowerBound, lower).saturatingSubtract(target).magnitude
+            if best.map({ distance < $0.distance }) ?? true { best = (try picture(from: frame, pts: range.lowerBound), distance) }
+        }
+        if let range = shownRange { try consider(shown, shown: range) }
+        while let pts = lookaheadPts, pts <= upper {
+            // Frames from here on are presented later and later: none can be nearer than the best so far.
+            if let best, pts > target, pts.saturatingSubtract(target).magnitude >= best.distance { break }
+            try checkCancelled()
+            guard try decodeNext() else {
+                try consider(lookahead, shown: pts..<pts.saturatingAdd(frameDuration(lookahead)))
+                break
+            }
+            try advance()
+            if let range = shownRange { try consider(shown, shown: range) }
+        }
+        return best?.picture
+    }
+}

@@ -29,11 +29,7 @@ extension FrameExtractor {
         demuxerIsUntouched = false
         dropQueuedPackets()
         do {
-            if format.searchesTimestamps && format.canSeekToBytes {
-                try format.seekToFirstByte()
-            } else {
-                try format.seekToStart(stream: streamIndex, first: startTimestamp)
-            }
+            try format.rewind(stream: streamIndex, first: startTimestamp)
         } catch {
             try reopen()
         }
@@ -140,6 +136,7 @@ extension FrameExtractor {
         self.gate = gate
         fedTimes.removeAll(keepingCapacity: true)
         fedKeyFlags.removeAll(keepingCapacity: true)
+        decodeOrderSlots.removeAll(keepingCapacity: true)
         startedAtFileStart = fromStart
         startPacketTime = nil
         leadingBefore = nil

@@ -73,6 +73,8 @@ final class FrameExtractor {
     var demuxerEnded = false
     /// While approaching an exact target: frames hidden before it may be skipped.
     var skipTarget: Int64?
+    /// Whether a packet fed to the decoder that gave no picture makes the answer doubtful (see `exactPicture`).
+    var checksMissing = true
     let decoded = Frame()
     let lookahead = Frame()
     var lookaheadPts: Int64?
@@ -89,8 +91,15 @@ final class FrameExtractor {
 
     /// Whether nothing has been read from the demuxer or asked of it since it was opened.
     var demuxerIsUntouched = true
+    /// How frames are placed on the timeline.
+    let timing: FrameTiming
     /// False for raw streams: their times hold only when read from the first byte, so every seek goes there.
-    let hasTimestamps: Bool
+    var hasTimestamps: Bool { timing != .counted }
+    /// One frame at the stream's stated rate, in ticks.
+    let nominalFrameDuration: Int64
+    /// With `decodeOrder` timing: the timestamps of the packets given to the decoder whose frames have not
+    /// come out yet, in order (the next frame out is shown at the first).
+    var decodeOrderSlots: [Int64] = []
     /// The keyframes known so far (all of them where the index lists every frame).
     var keyframeMap = KeyframeMap()
     /// Largest gap seen between keyframes, to decide when to seek in files without an index.
@@ -180,9 +189,10 @@ final class FrameExtractor {
             })
         }
         keyframeMap.shownFrom = streamStart ?? Int64.min
-        startTimestamp = [format.firstIndexedTimestamp(stream: track.streamIndex), streamStart, origin].compactMap { $0 }.min()!
-        lastFrameDuration = format.nominalFrameDuration(stream: track.streamIndex)
-        hasTimestamps = format.hasTimestamps(stream: track.streamIndex)
+        startTimestamp = format.earliestTimestamp(stream: track.streamIndex)
+        nominalFrameDuration = format.nominalFrameDuration(stream: track.streamIndex)
+        lastFrameDuration = nominalFrameDuration
+        timing = asset.frameTiming
     }
 
     // MARK: Times
@@ -215,7 +225,9 @@ final class FrameExtractor {
     func picture(at target: Int64, lower: Int64, upper: Int64, last: Bool = false) throws(Failure) -> Picture {
         packetsWithoutFrame = 0
         if lower < target || upper > target {
-            if let keyframe = try keyframe(near: target, lower: lower, upper: upper) { return keyframe }
+            let keyframe = timing == .counted ? try countedKeyframe(near: target, lower: lower, upper: upper)
+                : try keyframe(near: target, lower: lower, upper: upper)
+            if let keyframe { return keyframe }
         }
         return try exactPicture(at: target, last: last)
     }
@@ -224,16 +236,18 @@ final class FrameExtractor {
     /// after the answer and at or before the target, never came out of the decoder (as H.264 does after
     /// a seek to an I-frame that is not an IDR, when its picture order counts come out wrong), the answer
     /// would be wrong; decoding starts again from an earlier keyframe, and from the start of the file at
-    /// worst, where FFmpeg's own reading of the file is.
+    /// worst, where FFmpeg's own reading of the file is: a packet that gives no picture even from there
+    /// is not a frame of the video (damaged, or a kind of hidden frame the decoder does not show), and the
+    /// answer stands.
     func exactPicture(at target: Int64, last: Bool) throws(Failure) -> Picture {
         var restartBefore: Int64?
         for _ in 0..<6 {
             do {
-                return try exactPicture(at: target, last: last, restartBefore: restartBefore)
+                return try exactPicture(at: target, last: last, restartBefore: restartBefore, checksMissing: true)
             } catch {
-                guard case .framesMissing(let missing) = error else { throw error }
+                guard case .framesMissing = error else { throw error }
                 guard let started = startedAt, !lookaheadIsFirst, !startedAtFileStart else {
-                    throw .decodeFailed("FFmpeg gave no picture for the frame at \(time(forTick: missing).decimalSeconds)s")
+                    return try exactPicture(at: target, last: last, restartBefore: nil, checksMissing: false)
                 }
                 restartBefore = started.saturatingSubtract(1)
             }
@@ -244,13 +258,15 @@ final class FrameExtractor {
     /// Throws `framesMissing` when a packet fed to the decoder since it was positioned, presented after
     /// `shown` and at or before `target`, gave no frame.
     func checkNothingMissing(after shown: Int64, through target: Int64) throws(Failure) {
+        guard checksMissing else { return }
         if let missing = fedTimes.first(where: { $0 > shown && $0 <= target }) { throw .framesMissing(missing) }
     }
 
-    func exactPicture(at target: Int64, last: Bool, restartBefore: Int64?) throws(Failure) -> Picture {
+    func exactPicture(at target: Int64, last: Bool, restartBefore: Int64?, checksMissing: Bool) throws(Failure) -> Picture {
         let target = max(target, firstPts ?? Int64.min)
         skipTarget = target
-        defer { skipTarget = nil }
+        self.checksMissing = checksMissing
+        defer { skipTarget = nil; self.checksMissing = true }
         var steps = 0, seeks = 0, drained = false
         if let restartBefore {
             try startDecoding(for: restartBefore)

@@ -24,8 +24,18 @@ final class CodecContext {
         context.pointee.pkt_timebase = stream.pointee.time_base
         context.pointee.thread_count = Int32(threads)
         context.pointee.max_pixels = Int64(maximumPixels)
-        context.pointee.thread_type = frameThreads ? FF_THREAD_FRAME | FF_THREAD_SLICE : FF_THREAD_SLICE
+        let framesInParallel = frameThreads && Self.frameThreadsAreDeterministic(parameters.pointee.codec_id)
+        context.pointee.thread_type = framesInParallel ? FF_THREAD_FRAME | FF_THREAD_SLICE : FF_THREAD_SLICE
         try check(avcodec_open2(context, codec, nil), "avcodec_open2")
+    }
+
+    /// Whether FFmpeg 5.1's decoder for `codec` gives the same pictures with frame threads as with one
+    /// thread. Its VP3 family (Theora, VP3, VP4) does not: with frame threads, the same packets decode to
+    /// different pictures from run to run (as `ffmpeg -threads 4 -thread_type frame` shows on a Theora
+    /// screencast), so those decode on one thread (they have no slice threads either). The determinism
+    /// check of `scripts/real-media-check` runs every other decoder with one and with several threads.
+    static func frameThreadsAreDeterministic(_ codec: AVCodecID) -> Bool {
+        ![AV_CODEC_ID_THEORA, AV_CODEC_ID_VP3, AV_CODEC_ID_VP4].contains(codec)
     }
 
     deinit {

@@ -125,6 +125,43 @@ final class FormatContext {
         try check(av_seek_frame(pointer, -1, 0, AVSEEK_FLAG_BYTE), "av_seek_frame")
     }
 
+    /// Whether a stream's timestamps are decode times: its decoder reorders frames (B-frames), yet each of
+    /// its first packets carries a presentation time equal to its decode time, as some old muxers wrote
+    /// MP4 (no composition offsets). Reads up to 16 packets, then puts the demuxer back at the start
+    /// (`atStart` false when that failed: the demuxer is then of no further use).
+    func timestampsAreDecodeTimes(stream streamIndex: Int) -> (decodeTimes: Bool, atStart: Bool) {
+        guard stream(streamIndex).pointee.codecpar.pointee.video_delay > 0 else { return (false, true) }
+        let packet = Packet()
+        var seen = 0, equal = true
+        while seen < 16, (try? read(into: packet)) == true {
+            guard packet.streamIndex == Int32(streamIndex) else { continue }
+            seen += 1
+            guard let pts = packet.pts, let dts = packet.dts, pts == dts else {
+                equal = false
+                break
+            }
+        }
+        let rewound = (try? rewind(stream: Int32(streamIndex), first: earliestTimestamp(stream: streamIndex))) != nil
+        return (equal && seen >= 4, rewound)
+    }
+
+    /// Puts the demuxer back before the first packet of a stream whose earliest known timestamp is `first`:
+    /// to the first byte where the demuxer finds times by searching (MPEG-TS, MPEG-PS), else by a seek.
+    func rewind(stream streamIndex: Int32, first: Int64) throws(FFmpegError) {
+        if searchesTimestamps && canSeekToBytes {
+            try seekToFirstByte()
+        } else {
+            try seekToStart(stream: streamIndex, first: first)
+        }
+    }
+
+    /// The earliest timestamp known for a stream, in any domain (its index, its start, the container's
+    /// start): where "the start of the file" is for seeks.
+    func earliestTimestamp(stream streamIndex: Int) -> Int64 {
+        [firstIndexedTimestamp(stream: streamIndex), startTimestamp(stream: streamIndex), timelineOrigin(stream: streamIndex)]
+            .compactMap { $0 }.min()!
+    }
+
     /// The earliest timestamp in a stream's index, if it has one.
     func firstIndexedTimestamp(stream streamIndex: Int) -> Int64? {
         let stream = self.stream(streamIndex)
@@ -182,20 +219,49 @@ final class FormatContext {
     }
 
     /// The end of the last packet of one stream (its timestamp plus its duration, or plus `frameDuration`
-    /// when it gives none), read from every packet without decoding anything; nil when no packet has a
-    /// timestamp. Reads from the start.
-    func lastPacketEnd(stream streamIndex: Int, frameDuration: Int64) throws(FFmpegError) -> Int64? {
+    /// when it gives none), nothing decoded. Reads from the keyframe a seek finds shortly before `claimedEnd`
+    /// (where the container says the stream ends) to the end of the file, stepping further back while no
+    /// packet is found there (a header that promises more than the file holds); from the start when there
+    /// is no claim or seeking fails. Nil when no packet has a timestamp. Packets an edit list cuts off do
+    /// not count.
+    func lastPacketEnd(stream streamIndex: Int, frameDuration: Int64, claimedEnd: Int64?, step: Int64) throws(FFmpegError) -> Int64? {
+        var back = max(step, 1)
+        let earliest = earliestTimestamp(stream: streamIndex)
+        if let claimedEnd {
+            for _ in 0..<8 {
+                let target = claimedEnd.saturatingSubtract(back)
+                if target <= earliest { break }
+                guard (try? seek(stream: Int32(streamIndex), to: target)) != nil else { break }
+                if let end = try readPacketEnds(stream: streamIndex, frameDuration: frameDuration).end { return end }
+                back = back.saturatingAdd(back).saturatingAdd(back).saturatingAdd(back)
+            }
+        }
+        try rewind(stream: Int32(streamIndex), first: earliest)
+        return try readPacketEnds(stream: streamIndex, frameDuration: frameDuration).end
+    }
+
+    /// The sum of the durations of the packets of one stream from where the demuxer is (the start, for a
+    /// demuxer just opened) to the end (`frameDuration` for a packet that gives none): how long a stream
+    /// without timestamps plays.
+    func summedPacketDurations(stream streamIndex: Int, frameDuration: Int64) throws(FFmpegError) -> Int64 {
+        try readPacketEnds(stream: streamIndex, frameDuration: frameDuration).total
+    }
+
+    /// Reads the packets of one stream from where the demuxer is to the end of the file: the latest end of
+    /// a packet with a timestamp, and the sum of all their durations.
+    private func readPacketEnds(stream streamIndex: Int, frameDuration: Int64) throws(FFmpegError) -> (end: Int64?, total: Int64) {
         for index in 0..<streamCount {
             stream(index).pointee.discard = index == streamIndex ? AVDISCARD_DEFAULT : AVDISCARD_ALL
         }
         let packet = Packet()
-        var end: Int64?
+        var end: Int64?, total: Int64 = 0
         while try read(into: packet) {
-            guard packet.streamIndex == Int32(streamIndex), let tick = packet.pts ?? packet.dts else { continue }
+            guard packet.streamIndex == Int32(streamIndex), !packet.isDiscarded else { continue }
             let length = packet.duration > 0 ? packet.duration : frameDuration
-            end = max(end ?? Int64.min, tick.saturatingAdd(length))
+            total = total.saturatingAdd(length)
+            if let tick = packet.pts ?? packet.dts { end = max(end ?? Int64.min, tick.saturatingAdd(length)) }
         }
-        return end
+        return (end, total)
     }
 
     /// The tick of a stream that is time 0 of the requested-time scale: the container start converted to

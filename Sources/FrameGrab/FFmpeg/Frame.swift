@@ -25,6 +25,9 @@ final class Frame {
     /// Duration in the stream's time base, if the container or codec says.
     var duration: Int64? { pointer.pointee.pkt_duration > 0 ? pointer.pointee.pkt_duration : nil }
     var isKeyframe: Bool { pointer.pointee.key_frame != 0 }
+    /// How many half frame periods the frame is shown beyond one period (`repeat_pict`: soft telecine's
+    /// repeated fields, MPEG-2's frame doubling and tripling).
+    var repeatedHalfPeriods: Int64 { Int64(max(0, pointer.pointee.repeat_pict)) }
     /// Whether the decoder says the picture is not what the encoder made: flagged corrupt (decoded from
     /// missing references) or decoded with errors concealed.
     var isDamaged: Bool { pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 || pointer.pointee.decode_error_flags != 0 }

@@ -2,13 +2,17 @@ import Foundation
 import FrameGrab
 
 /// What `framegrab probe` says about one input: container, duration, the video stream images come from
-/// and why, the other streams, and the keyframe times when asked.
+/// and why, the other streams, and the keyframe times when asked. `duration` is the container's figure;
+/// `videoDuration` the video's length as measured (`MediaAsset.measuredVideoDuration()`), which `%` times,
+/// `--count`, sheets and storyboards use.
 package struct ProbeRecord: ReportRecord {
     package let asset: MediaAsset
+    package let videoDuration: MediaTime
     package let keyframes: [MediaTime]?
 
-    package init(asset: MediaAsset, keyframes: [MediaTime]?) {
+    package init(asset: MediaAsset, videoDuration: MediaTime, keyframes: [MediaTime]?) {
         self.asset = asset
+        self.videoDuration = videoDuration
         self.keyframes = keyframes
     }
 
@@ -53,7 +57,7 @@ package struct ProbeRecord: ReportRecord {
         }
         var fields: [JSONValue.Field] = [
             .init("input", .string(asset.path)), .init("container", .string(asset.formatName)),
-            .init("duration", ProbeRecord.seconds(asset.duration)), .init("videoDuration", ProbeRecord.seconds(asset.videoDuration)),
+            .init("duration", ProbeRecord.seconds(asset.duration)), .init("videoDuration", ProbeRecord.seconds(videoDuration)),
             .init("startTime", .decimal(asset.startTime.decimalSeconds)),
             .init("video", .object(video)), .init("otherStreams", .array(others)),
         ]
@@ -69,7 +73,7 @@ package struct ProbeRecord: ReportRecord {
             "\(asset.path):",
             "  container: \(asset.formatName)",
             "  duration: \(asset.duration.isNumeric ? asset.duration.decimalSeconds + " s" : "unknown")"
-                + (asset.videoDuration != asset.duration && asset.videoDuration.isNumeric ? " (video: \(asset.videoDuration.decimalSeconds) s)" : ""),
+                + (videoDuration != asset.duration && videoDuration.isNumeric ? " (video: \(videoDuration.decimalSeconds) s)" : ""),
             "  start time: \(asset.startTime.decimalSeconds) s",
             "  video stream \(track.streamIndex): \(track.codecName)\(track.isDecodable ? "" : " (no decoder)") (chosen: \(chosenBecause))",
             "    size: \(track.encodedSize), display size: \(track.displaySize)",
@@ -124,7 +128,8 @@ package enum ProbeRun {
         for input in inputs {
             do {
                 let asset = try await MediaAsset.open(path: input, videoStream: videoStream)
-                reporter.emit(ProbeRecord(asset: asset, keyframes: keyframes ? try await asset.keyframeTimes() : nil))
+                let length = try await asset.measuredVideoDuration()
+                reporter.emit(ProbeRecord(asset: asset, videoDuration: length, keyframes: keyframes ? try await asset.keyframeTimes() : nil))
             } catch {
                 described = false
                 reporter.emit(InputFailureRecord(input: input, error: error))

@@ -104,12 +104,10 @@ package struct GrabRun: Sendable {
                 return
             case .failed(let error): throw error
             }
-            // Planning's length, when it measured one.
-            length = job.duration ?? asset.videoDuration
             try asset.requireDecoder()
-            // Shares of the length are placed within the video; a file that does not say how long it is
-            // is measured from its packets.
-            if !length.isNumeric, job.requests.contains(where: \.specification.needsDuration) { length = try await asset.measuredVideoDuration() }
+            // Shares of the length are placed within the video, as measured (planning's, when it measured).
+            length = job.duration ?? asset.videoDuration
+            if job.duration == nil, job.requests.contains(where: \.specification.needsDuration) { length = try await asset.measuredVideoDuration() }
             if !length.isNumeric, job.requests.contains(where: { if case .evenlySpaced = $0.specification { true } else { false } }) {
                 throw GrabRun.unknownDuration(job.input)
             }
