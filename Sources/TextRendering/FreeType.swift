@@ -1,4 +1,4 @@
-import CFreeType
+internal import CFreeType
 
 // The only Swift file that imports CFreeType. Neither class is thread-safe: FreeType allows one thread at
 // a time per FT_Library and its faces, so `Font` keeps both behind its lock.

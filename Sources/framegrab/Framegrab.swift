@@ -1,5 +1,5 @@
 import ArgumentParser
-import CMalloc
+internal import CMalloc
 import FrameGrabCommand
 
 @main

@@ -49,9 +49,19 @@ import Testing
     @Test func waitingDoesNotUseTheTimeLimit() async throws {
         let asset = try await MediaAsset.open(path: path, limits: AssetLimits(timeLimit: .milliseconds(500)))
         let generator = AssetImageGenerator(asset: asset)
-        _ = try await generator.image(at: MediaTime(seconds: 1))
-        try await Task.sleep(for: .milliseconds(700))
-        _ = try await generator.image(at: MediaTime(seconds: 2))
+        let video = Fixtures.video("h264-bframes.mp4")
+        for (index, time) in [MediaTime(seconds: 1), MediaTime(seconds: 2)].enumerated() {
+            if index > 0 { try await Task.sleep(for: .milliseconds(700)) }
+            let result = await generator.results(for: [time]).first { _ in true }
+            switch result?.outcome {
+            case .success(let generated):
+                #expect(frameNumber(in: generated.image) == video.frameShown(at: time), "at \(time)")
+            case .failure(let error):
+                Issue.record("at \(time), after \(index == 0 ? "no wait" : "700 ms asleep"): \(error)")
+            case nil:
+                Issue.record("no result at \(time)")
+            }
+        }
     }
 
     @Test func noTimeLimitByDefault() throws {

@@ -24,6 +24,7 @@ import Testing
     /// its picture and its presentation time.
     static func expectFrames(_ generator: AssetImageGenerator, _ video: Fixtures.Video, _ name: String,
                              times: [MediaTime], expected: (Int) -> Int) async throws {
+        #expect(!times.isEmpty, "\(name): no times to check")
         var seen = 0
         for await result in generator.results(for: times) {
             let generated = try result.outcome.get()

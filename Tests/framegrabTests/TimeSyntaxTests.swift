@@ -125,18 +125,27 @@ import Testing
         }
     }
 
-    /// A time too large to represent is refused or reported as asked, never silently changed.
-    @Test(arguments: [("999999999999:00", 59_999_999_999_940.0), ("999999999999:59:59.5", 3_599_999_999_999_999.5)])
+    /// A huge time still within the largest accepted is reported as asked (a request past the end), never
+    /// silently changed; one past the largest is a usage error that says how far times go.
+    @Test(arguments: [("2777777:46:40", 10_000_000_000.0), ("9999999999.5", 9_999_999_999.5), ("166666666:40", 10_000_000_000.0)])
     func hugeTimesAreNotSilentlyChanged(text: String, value: Double) throws {
         try Scratch.with { scratch in
             let result = try scratch.run([bframesPath, "--json", "-o", "out/", "--time=\(text)"])
-            if result.status == 64 { return }
             #expect(result.status == 1, "\(result)")
             let record = jsonRecords(result).first
             #expect(record?.code == "beyondEnd", "\(result)")
             #expect(record?.requested.map { abs($0 - value) <= value * 1e-12 } == true,
                     "-t \(text) is \(value) s; JSON says requested \(record?.requested.map { String($0) } ?? "nothing")")
             #expect(record?.error?.contains("9223372036") == false, "the message shows a saturated time: \(result)")
+        }
+    }
+
+    @Test(arguments: ["999999999999:00", "999999999999:59:59.5", "10000000000.5"])
+    func timesPastTheLargestAreUsageErrors(text: String) throws {
+        try Scratch.with { scratch in
+            let result = try scratch.run([bframesPath, "--json", "-o", "out/", "--time=\(text)"])
+            #expect(result.status == 64, "\(result)")
+            #expect(result.stderr.contains("too large") && result.stderr.contains("10000000000"), "\(result)")
         }
     }
 

@@ -101,7 +101,7 @@ extension MediaAsset {
             if frameTiming == .counted {
                 end = origin.saturatingAdd(try format.summedPacketDurations(stream: stream, frameDuration: frame))
             } else {
-                let claimed = videoDuration.isNumeric ? FrameExtractor.tick(for: videoDuration, timeBase: timeBase, origin: origin) : nil
+                let claimed = videoDuration.isNumeric ? TimeScale(timeBase: timeBase, origin: origin).tick(for: videoDuration) : nil
                 let step = MediaTime(value: 2, timescale: 1).ticks(in: timeBase)
                 end = try format.lastPacketEnd(stream: stream, frameDuration: frame, claimedEnd: claimed, step: step)
             }

@@ -152,12 +152,12 @@ public final class MediaAsset: Sendable {
         // Read nothing from the other streams: the demuxer skips their packets.
         format.readOnly(stream: chosen)
         var spare: FormatContext? = format
-        if format.hasTimestamps(stream: chosen) {
+        if format.isRawElementaryStream {
+            frameTiming = .counted
+        } else {
             let (decodeTimes, atStart) = format.timestampsAreDecodeTimes(stream: chosen)
             frameTiming = decodeTimes ? .decodeOrder : .presentationTimestamps
             if !atStart { spare = nil }
-        } else {
-            frameTiming = .counted
         }
         spareDemuxer = Mutex(spare.map(DemuxerBox.init))
     }

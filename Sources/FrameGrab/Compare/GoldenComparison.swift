@@ -1,9 +1,9 @@
 import Foundation
 
 /// The verdict on one image against its golden reference, or on a file present on one side only.
-public struct PairVerdict: Sendable {
+package struct PairVerdict: Sendable {
     /// The outcome for one pair. The raw value (`pass`, `fail`, …) is the verdict in the command's JSON output.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         /// Compared and within the thresholds.
         case pass
         /// Compared and outside the thresholds, or of a different size.
@@ -17,16 +17,16 @@ public struct PairVerdict: Sendable {
     }
 
     /// Whether the pair passed, failed, lacks a file on one side, or could not be read.
-    public let kind: Kind
+    package let kind: Kind
     /// The metrics, when the images could be compared.
-    public let metrics: ImageMetrics?
+    package let metrics: ImageMetrics?
     /// Why it failed (thresholds not met, size mismatch, the read error); empty when it passed.
-    public let reasons: [String]
+    package let reasons: [String]
     /// Whether ACTUAL was scaled to the golden's size first.
-    public let resized: Bool
+    package let resized: Bool
 
     /// A verdict; by default without metrics, without reasons and not resized.
-    public init(kind: Kind, metrics: ImageMetrics? = nil, reasons: [String] = [], resized: Bool = false) {
+    package init(kind: Kind, metrics: ImageMetrics? = nil, reasons: [String] = [], resized: Bool = false) {
         self.kind = kind
         self.metrics = metrics
         self.reasons = reasons
@@ -35,10 +35,10 @@ public struct PairVerdict: Sendable {
 }
 
 /// Comparing images and folders of PNG files with their golden references.
-public enum GoldenComparison {
+package enum GoldenComparison {
     /// Compares decoded images. With `resize`, an ACTUAL of another size is first scaled to the golden's
     /// size (`ImageComparison.resized`); without it, a size mismatch fails.
-    public static func verdict(actual: FrameImage, golden: FrameImage, thresholds: ComparisonThresholds,
+    package static func verdict(actual: FrameImage, golden: FrameImage, thresholds: ComparisonThresholds,
                                resize: Bool) -> PairVerdict {
         var actual = actual
         var resized = false
@@ -58,7 +58,7 @@ public enum GoldenComparison {
     /// Reads a PNG file, with an error message naming it. Blocks the calling thread while it reads and
     /// decodes (run it on `WorkPool.shared` from async code).
     @available(*, noasync, message: "reads and decodes on the calling thread; run it on WorkPool.shared in async code")
-    public static func readPNG(_ path: String) -> Result<FrameImage, PNGError> {
+    package static func readPNG(_ path: String) -> Result<FrameImage, PNGError> {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -77,16 +77,16 @@ public enum GoldenComparison {
     }
 
     /// The paths of one pair: relative to the compared folders (or the file names when files were given).
-    public struct Pair: Sendable, Equatable {
+    package struct Pair: Sendable, Equatable {
         /// The path below both folders (`a/b.png`), or the file names when files were given; `pairs` sorts by it.
-        public let relativePath: String
+        package let relativePath: String
         /// nil when the file exists only in GOLDEN.
-        public let actual: String?
+        package let actual: String?
         /// nil when the file exists only in ACTUAL.
-        public let golden: String?
+        package let golden: String?
 
         /// A pair; give nil for the side that has no file.
-        public init(relativePath: String, actual: String?, golden: String?) {
+        package init(relativePath: String, actual: String?, golden: String?) {
             self.relativePath = relativePath
             self.actual = actual
             self.golden = golden
@@ -95,7 +95,7 @@ public enum GoldenComparison {
 
     /// Matches the PNG files (names ending in `.png`, any case; hidden files and other files are ignored)
     /// under two folders, recursively, by their path relative to each folder, sorted by that path.
-    public static func pairs(actualFolder: String, goldenFolder: String) -> [Pair] {
+    package static func pairs(actualFolder: String, goldenFolder: String) -> [Pair] {
         let actual = pngFiles(under: actualFolder)
         let golden = pngFiles(under: goldenFolder)
         return Set(actual).union(golden).sorted().map { relative in
@@ -108,7 +108,7 @@ public enum GoldenComparison {
     /// Compares the files of one pair, reading and decoding them on the calling thread (run it on
     /// `WorkPool.shared` from async code).
     @available(*, noasync, message: "reads, decodes and compares on the calling thread; run it on WorkPool.shared in async code")
-    public static func verdict(for pair: Pair, thresholds: ComparisonThresholds, resize: Bool) -> PairVerdict {
+    package static func verdict(for pair: Pair, thresholds: ComparisonThresholds, resize: Bool) -> PairVerdict {
         guard let actualPath = pair.actual else { return PairVerdict(kind: .missing, reasons: ["no actual file for the golden \(pair.golden ?? "")"]) }
         guard let goldenPath = pair.golden else { return PairVerdict(kind: .extra, reasons: ["no golden file for \(actualPath)"]) }
         let actual = readPNG(actualPath)
@@ -123,7 +123,7 @@ public enum GoldenComparison {
     }
 
     /// `folder/relative`, with one slash between them.
-    public static func join(_ folder: String, _ relative: String) -> String {
+    package static func join(_ folder: String, _ relative: String) -> String {
         folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
     }
 

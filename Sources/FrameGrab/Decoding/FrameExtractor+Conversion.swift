@@ -1,16 +1,15 @@
 /// From a decoded frame to the image handed out: geometry, conversion, tone mapping, orientation.
 extension FrameExtractor {
-    func picture(from frame: Frame, pts: Int64) throws(Failure) -> Picture {
+    func picture(from frame: Frame, pts: Int64) throws(DecodeFailure) -> Picture {
         if let last = lastPicture, last.pts == pts { return last }
         if frame.isDamaged {
-            throw .decodeFailed("the frame at \(time(forTick: pts).decimalSeconds)s is damaged (the decoder reported errors in it)")
+            throw .decodeFailed("the frame at \(clock.time(forTick: pts).decimalSeconds)s is damaged (the decoder reported errors in it)")
         }
-        let encoded = PixelSize(width: Int(frame.width), height: Int(frame.height))
-        let sar = format.sampleAspectRatio(stream: track.streamIndex, frame: frame)
-        let orientation = settings.appliesOrientation ? track.orientation : .identity
-        let shown = Geometry.displaySize(encoded: encoded, sampleAspectRatio: sar,
-                                         aperture: settings.aperture, orientation: orientation)
-        let final = Geometry.fit(shown, inside: settings.maximumSize)
+        let track = asset.videoTrack
+        let orientation = settings.appliesPreferredTrackTransform ? track.orientation : .identity
+        let final = settings.imageSize(encoded: PixelSize(width: Int(frame.width), height: Int(frame.height)),
+                                       sampleAspectRatio: reader.demuxer.sampleAspectRatio(stream: track.streamIndex, frame: frame),
+                                       orientation: track.orientation)
         let scaled = orientation.swapsDimensions ? PixelSize(width: final.height, height: final.width) : final
         let image: FrameImage
         do {
@@ -18,7 +17,7 @@ extension FrameExtractor {
         } catch {
             throw .decodeFailed("cannot convert the frame (\(error.message))")
         }
-        statistics.imagesConverted += 1
+        imagesConverted += 1
         let picture = Picture(image: image, pts: pts, isKeyframe: isKeyframe(frame, pts: pts))
         lastPicture = picture
         return picture
@@ -33,11 +32,11 @@ extension FrameExtractor {
         let field: Int? = settings.deinterlaces && frame.isInterlaced ? frame.firstField : nil
         let wide: FrameImage.PixelFormat = alpha ? .rgba16 : .rgb16
         guard let transfer = colour.hdrTransfer else {
-            let format = settings.depth == .sixteen ? wide : (alpha ? .rgba8 : .rgb8)
+            let format = settings.outputDepth == .sixteen ? wide : (alpha ? .rgba8 : .rgb8)
             return try scaler.convert(frame, width: size.width, height: size.height, format: format, field: field)
         }
         let signal = try scaler.convert(frame, width: size.width, height: size.height, format: wide, field: field)
-        switch settings.hdr {
+        switch settings.hdrPolicy {
         case .keep:
             var kept = signal
             kept.codePoints = CodingIndependentCodePoints(colourPrimaries: frame.colourPrimariesCode,
@@ -46,7 +45,7 @@ extension FrameExtractor {
             return kept
         case .toneMap:
             return ToneMapping.apply(to: signal, transfer: transfer, wideGamut: colour.wideGamut,
-                                     peak: frame.peakLuminance, depth: settings.depth)
+                                     peak: frame.peakLuminance, depth: settings.outputDepth)
         }
     }
 }

@@ -1,24 +1,12 @@
-
-/// The decode loop for one generator run: owns the demuxer, decoder and scaler of one file, and answers
-/// "which frame is shown at tick T" for requests taken in timeline order.
+/// Answers "which frame is shown at tick T" for one generator lane, requests taken in timeline order. It
+/// composes the decoding core's rooms, each owning its state: the `PacketReader` (the demuxer and the
+/// packets read ahead), the `FrameDecoder` (the decoder, its two frames and the start gate), the
+/// `KeyframeFinder` (the keyframe map), and `SeekStrategy`, the one way to seek before a time.
 ///
-/// It keeps two decoded frames: `shown`, whose display interval `[shownPts, shownEnd)` is known because the
-/// frame after it has been decoded, and `lookahead`, the newest decoded frame. A request at T is answered
-/// by `shown` when T falls in its interval; otherwise the decoder moves forward (or seeks, when a keyframe
-/// lies between the current position and T) until it does.
-///
-/// This file holds the state the loop's parts share and the exact-request loop; the parts are extensions
-/// beside it: `+Keyframes` (window requests), `+Seeking`, `+Decoding` (packets and frames), `+Conversion`.
+/// A request at T is answered by the decoder's `shown` frame when T falls in its interval; otherwise the
+/// decoder moves forward, or starts again before T (when a keyframe lies between its position and T).
+/// This file holds exact requests; window requests are in `+Windows`, the picture in `+Conversion`.
 final class FrameExtractor {
-    struct Settings {
-        var maximumSize: PixelSize
-        var aperture: ApertureMode
-        var appliesOrientation: Bool
-        var depth: OutputDepth = .eight
-        var hdr: HDRPolicy = .toneMap
-        var deinterlaces = true
-    }
-
     /// A decoded frame chosen for a request.
     struct Picture {
         let image: FrameImage
@@ -26,194 +14,65 @@ final class FrameExtractor {
         let isKeyframe: Bool
     }
 
-    enum Failure: Error {
-        case beyondEnd(lastFrameEnd: Int64)
-        case decodeFailed(String)
-        /// A frame presented at this tick was given to the decoder and never came out.
-        case framesMissing(Int64)
-        case cancelled
-        case timedOut
-        case tooLarge(PixelSize)
-    }
-
-    /// Packets of our stream read in a row without the decoder giving out a frame, before a request gives
-    /// up: a file whose frames never decode (no keyframe, broken data) is not read forever.
-    static let packetsWithoutProgressLimit = 20_000
-
     let path: String
-    var format: FormatContext
-    let codec: CodecContext
-    let streamIndex: Int32
-    let timeBase: TimeBase
-    /// Tick of the container's start: requested time 0.
-    let origin: Int64
-    /// Presentation time of the stream's first frame, when the demuxer knows it.
-    let firstPts: Int64?
-    /// Keyframe timestamps from the container's index (decode times for MP4, presentation times elsewhere).
-    let keyframes: [Int64]
-    /// Whether `keyframes` holds every keyframe (the index lists every frame) or only some seek points.
-    let indexIsComplete: Bool
-    /// The earliest timestamp known for the stream, in any domain: where "the start of the file" is.
-    let startTimestamp: Int64
-    let settings: Settings
     let asset: MediaAsset
-    let cancellation: CancellationFlag?
-    let track: VideoTrack
-    let isCancelled: () -> Bool
-    let deadline: Deadline
-    let maximumPixels: Int
-    /// Packets read since the decoder last gave out a frame.
-    var packetsWithoutFrame = 0
-
-    /// Packets read ahead of the decoder, in decode order, and empty ones to reuse.
-    var queued: [Packet] = []
-    var spare: [Packet] = []
-    /// A packet the decoder has not accepted yet.
-    var pending: Packet?
-    var demuxerEnded = false
-    /// While approaching an exact target: frames hidden before it may be skipped.
-    var skipTarget: Int64?
-    /// Whether a packet fed to the decoder that gave no picture makes the answer doubtful (see `exactPicture`).
-    var checksMissing = true
-    let decoded = Frame()
-    let lookahead = Frame()
-    var lookaheadPts: Int64?
-    var lookaheadIsFirst = false
-    let shown = Frame()
-    var shownRange: Range<Int64>?
-    var inputEnded = false
-    var decoderEnded = false
+    let settings: GenerationSettings
+    let reader: PacketReader
+    let decoder: FrameDecoder
+    let keyframes: KeyframeFinder
+    /// Ticks and time base of the requested-time scale.
+    let clock: TimeScale
+    let scaler = Scaler()
     /// The last converted picture, reused when several requests land on the same frame.
     var lastPicture: Picture?
-    let scaler = Scaler()
-    /// Work done so far.
-    var statistics = GenerationStatistics()
-
-    /// Whether nothing has been read from the demuxer or asked of it since it was opened.
-    var demuxerIsUntouched = true
-    /// How frames are placed on the timeline.
-    let timing: FrameTiming
-    /// False for raw streams: their times hold only when read from the first byte, so every seek goes there.
-    var hasTimestamps: Bool { timing != .counted }
-    /// One frame at the stream's stated rate, in ticks.
-    let nominalFrameDuration: Int64
-    /// With `decodeOrder` timing: the timestamps of the packets given to the decoder whose frames have not
-    /// come out yet, in order (the next frame out is shown at the first).
-    var decodeOrderSlots: [Int64] = []
-    /// The keyframes known so far (all of them where the index lists every frame).
-    var keyframeMap = KeyframeMap()
-    /// Largest gap seen between keyframes, to decide when to seek in files without an index.
-    var largestKeyframeGap: Int64?
-    var lastKeyframePts: Int64?
-    /// Largest PTS − DTS seen on keyframe packets: how far an index of DTS values runs ahead of presentation.
-    var keyframeDelay: Int64 = 0
-    /// DTS of the first packet read after the latest seek.
-    var firstDtsAfterSeek: Int64?
-    var lastFrameDuration: Int64 = 0
-    var readError: FFmpegError?
-
-    // The start gate: what makes a decoded frame trustworthy after the decoder was reset.
-    /// Packets are not fed until a keyframe packet arrives (the one `gate` names): decoding from anything
-    /// else gives pictures built on references the decoder never saw.
-    var awaitingKeyPacket = false
-    var gate = StartGate.anyKeyframe
-
-    enum StartGate {
-        case anyKeyframe
-        /// The first keyframe packet whose time (pts, else dts) is at least this.
-        case keyframeAtOrAfter(Int64)
-        /// The keyframe packet after this many others.
-        case keyframeAfter(Int)
-    }
-    /// Time of the keyframe packet decoding started at.
-    var startPacketTime: Int64?
-    /// After a seek, the presentation time of that keyframe: frames presented before it are its leading
-    /// pictures (open GOP: MPEG-2 B-frames, HEVC RASL), which may need the GOP before, and are never the
-    /// answer to a request that starts there. (At the start of the file there is no GOP before: FFmpeg
-    /// shows the leading pictures it can decode, and so does framegrab.)
-    var leadingBefore: Int64?
-    var dropsLeadingPictures = false
-    /// Whether a frame without error flags came out since the reset: until then, frames the decoder
-    /// flags (references missing, as after a seek) are dropped; afterwards they are damage.
-    var cleanFrameSeen = false
-    /// Presentation times of the packets given to the decoder (to be decoded, not skipped) since it was
-    /// positioned, and the time of the first frame that came out then: see `exactPicture`.
-    var fedTimes: [Int64] = []
-    /// The keyframe flags of the packets given to the decoder since it was positioned, by presentation time.
-    var fedKeyFlags: [Int64: Bool] = [:]
-    var startedAt: Int64?
-    var startedAtFileStart = false
-    /// Set when the stream's packets turn out to carry no keyframe flags at all: the gate stays open.
-    var keyFlagsMissing = false
+    var imagesConverted = 0
+    /// Whether a packet given to the decoder that gave no picture makes an answer doubtful (see `exactPicture`).
+    private var checksMissing = true
 
     /// `demuxer`: one already opened on the asset (by default, one is taken from it).
     /// `cancellation`: the run's flag, which stops blocking reads at once (`isCancelled` is checked between them).
     /// `index`: the stream's index as the run's planning read it (by default, read from the demuxer).
-    init(asset: MediaAsset, demuxer: FormatContext? = nil, index: StreamIndex? = nil, settings: Settings, threads: Int,
+    init(asset: MediaAsset, demuxer: FormatContext? = nil, index: StreamIndex? = nil, settings: GenerationSettings, threads: Int,
          frameThreads: Bool, cancellation: CancellationFlag? = nil, isCancelled: @escaping () -> Bool) throws(FrameGrabError) {
         path = asset.path
         self.asset = asset
-        track = asset.videoTrack
         self.settings = settings
-        self.isCancelled = isCancelled
-        deadline = asset.deadline
-        maximumPixels = asset.limits.maximumPixelCount
         try asset.requireDecoder()
+        let format: FormatContext
         if let demuxer { format = demuxer } else { format = try asset.takeDemuxer() }
-        self.cancellation = cancellation
-        if let cancellation { format.stop(when: cancellation) }
-        streamIndex = Int32(track.streamIndex)
-        timeBase = format.timeBase(stream: track.streamIndex)
+        let track = asset.videoTrack, stream = track.streamIndex
+        let codec: CodecContext
         do {
-            codec = try CodecContext(format: format, stream: track.streamIndex, threads: threads, frameThreads: frameThreads, maximumPixels: maximumPixels)
+            codec = try CodecContext(format: format, stream: stream, threads: threads, frameThreads: frameThreads,
+                                     maximumPixels: asset.limits.maximumPixelCount)
         } catch let error as CodecContext.DecoderNotFound {
             throw FrameGrabError(.unsupportedCodec, "\(asset.path): no decoder for the \(error.codecName) codec in this FFmpeg", path: asset.path)
         } catch {
             throw FrameGrabError(.decodeFailed, "\(asset.path): cannot open the \(track.codecName) decoder (\(error))", path: asset.path)
         }
-        let streamStart = format.startTimestamp(stream: track.streamIndex)
-        firstPts = streamStart
-        origin = format.timelineOrigin(stream: track.streamIndex)
-        let index = index ?? format.streamIndex(stream: track.streamIndex)
-        keyframes = index.sortedTimestamps
-        indexIsComplete = index.listsEveryFrame
-        keyframeDelay = index.delay
-        if indexIsComplete {
-            // Index timestamps may be decode times, `keyframeDelay` ahead of presentation: estimates until a
-            // packet is read. Demuxers seek by presentation time (MP4 shifts its decode-time index itself).
-            let delay = keyframeDelay
-            keyframeMap = KeyframeMap(complete: index.keyframes.map {
-                let estimate = $0.timestamp.saturatingAdd(delay)
-                // (Sample tables are sought by time: the demuxer keeps its own place in them.)
-                return .init(pts: estimate, seekTimestamp: estimate, position: nil, exact: delay == 0, packetTime: delay == 0 ? estimate : nil)
-            })
-        }
-        keyframeMap.shownFrom = streamStart ?? Int64.min
-        startTimestamp = format.earliestTimestamp(stream: track.streamIndex)
-        nominalFrameDuration = format.nominalFrameDuration(stream: track.streamIndex)
-        lastFrameDuration = nominalFrameDuration
-        timing = asset.frameTiming
+        clock = TimeScale(timeBase: format.timeBase(stream: stream), origin: format.timelineOrigin(stream: stream))
+        let index = index ?? format.streamIndex(stream: stream)
+        let start = StreamStart(earliest: format.earliestTimestamp(stream: stream), firstPts: format.startTimestamp(stream: stream),
+                                hasTimestamps: asset.frameTiming != .counted && format.hasTimestamps(stream: stream))
+        reader = PacketReader(asset: asset, format: format, start: start, keyframeDelay: index.delay, cancellation: cancellation,
+                              stop: StopCheck(isCancelled: isCancelled, deadline: asset.deadline))
+        let frameClock = FrameClock(timing: asset.frameTiming, nominalFrameDuration: format.nominalFrameDuration(stream: stream),
+                                    countedOrigin: start.tick)
+        decoder = FrameDecoder(reader: reader, codec: codec, clock: frameClock, maximumPixels: asset.limits.maximumPixelCount)
+        keyframes = KeyframeFinder(reader: reader, index: index, second: clock.ticks(seconds: 1))
     }
 
-    // MARK: Times
-
-    /// A requested time on the stream's tick scale: ticks are counted from the container start, and a frame
-    /// at tick p is shown at T when p ≤ T, so the conversion rounds down.
-    func tick(for time: MediaTime) -> Int64 {
-        Self.tick(for: time, timeBase: timeBase, origin: origin)
+    /// Work done so far.
+    var statistics: GenerationStatistics {
+        var statistics = GenerationStatistics()
+        statistics.packetsRead = reader.packetsRead
+        statistics.framesDecoded = decoder.framesDecoded
+        statistics.seeks = decoder.positionings
+        statistics.imagesConverted = imagesConverted
+        return statistics
     }
 
-    /// `tick(for:)` for a stream not opened yet: its time base and the tick of the container's start.
-    static func tick(for time: MediaTime, timeBase: TimeBase, origin: Int64) -> Int64 {
-        let relative = time.ticks(in: timeBase)
-        if relative == Int64.max || relative == Int64.min { return relative }
-        return relative.saturatingAdd(origin)
-    }
-
-    /// A stream tick as a time on the requested-time scale.
-    func time(forTick tick: Int64) -> MediaTime {
-        MediaTime(ticks: tick - origin, timeBase: timeBase)
-    }
+    var timing: FrameTiming { asset.frameTiming }
 
     // MARK: Answering requests
 
@@ -222,8 +81,7 @@ final class FrameExtractor {
     ///
     /// `last`: no later request will use the frames decoded for this one (the next one, if any, starts with
     /// a seek), so decoding may stop at the target's frame instead of going on to the frame after it.
-    func picture(at target: Int64, lower: Int64, upper: Int64, last: Bool = false) throws(Failure) -> Picture {
-        packetsWithoutFrame = 0
+    func picture(at target: Int64, lower: Int64, upper: Int64, last: Bool = false) throws(DecodeFailure) -> Picture {
         if lower < target || upper > target {
             let keyframe = timing == .counted ? try countedKeyframe(near: target, lower: lower, upper: upper)
                 : try keyframe(near: target, lower: lower, upper: upper)
@@ -239,15 +97,16 @@ final class FrameExtractor {
     /// worst, where FFmpeg's own reading of the file is: a packet that gives no picture even from there
     /// is not a frame of the video (damaged, or a kind of hidden frame the decoder does not show), and the
     /// answer stands.
-    func exactPicture(at target: Int64, last: Bool) throws(Failure) -> Picture {
+    func exactPicture(at target: Int64, last: Bool) throws(DecodeFailure) -> Picture {
         var restartBefore: Int64?
         for _ in 0..<6 {
             do {
-                return try exactPicture(at: target, last: last, restartBefore: restartBefore, checksMissing: true)
-            } catch {
-                guard case .framesMissing = error else { throw error }
-                guard let started = startedAt, !lookaheadIsFirst, !startedAtFileStart else {
-                    return try exactPicture(at: target, last: last, restartBefore: nil, checksMissing: false)
+                return try exactPicture(at: target, last: last, restartBefore: restartBefore)
+            } catch .framesMissing {
+                guard let started = decoder.startedAt, !decoder.lookaheadIsFirst, !decoder.startedAtFileStart else {
+                    checksMissing = false
+                    defer { checksMissing = true }
+                    return try exactPicture(at: target, last: last, restartBefore: nil)
                 }
                 restartBefore = started.saturatingSubtract(1)
             }
@@ -255,31 +114,22 @@ final class FrameExtractor {
         throw .decodeFailed("FFmpeg gave no picture for a frame before the requested time")
     }
 
-    /// Throws `framesMissing` when a packet fed to the decoder since it was positioned, presented after
-    /// `shown` and at or before `target`, gave no frame.
-    func checkNothingMissing(after shown: Int64, through target: Int64) throws(Failure) {
-        guard checksMissing else { return }
-        if let missing = fedTimes.first(where: { $0 > shown && $0 <= target }) { throw .framesMissing(missing) }
-    }
-
-    func exactPicture(at target: Int64, last: Bool, restartBefore: Int64?, checksMissing: Bool) throws(Failure) -> Picture {
-        let target = max(target, firstPts ?? Int64.min)
-        skipTarget = target
-        self.checksMissing = checksMissing
-        defer { skipTarget = nil; self.checksMissing = true }
+    private func exactPicture(at target: Int64, last: Bool, restartBefore: Int64?) throws(DecodeFailure) -> Picture {
+        let target = max(target, reader.start.firstPts ?? Int64.min)
+        decoder.skipTarget = target
+        defer { decoder.skipTarget = nil }
         var steps = 0, seeks = 0, drained = false
         if let restartBefore {
             try startDecoding(for: restartBefore)
             seeks = 3  // and decode on from there, whatever keyframes come
         }
         while true {
-            try checkCancelled()
             steps += 1
-            if let range = shownRange, range.contains(target) {
+            if let range = decoder.shownRange, range.contains(target) {
                 try checkNothingMissing(after: range.lowerBound, through: target)
-                return try picture(from: shown, pts: range.lowerBound)
+                return try picture(from: decoder.shown, pts: range.lowerBound)
             }
-            if let pts = lookaheadPts, pts <= target {
+            if let pts = decoder.lookaheadPts, pts <= target {
                 if seeks < 3, try shouldSeek(from: pts, to: target) {
                     seeks += 1
                     try startDecoding(for: target)
@@ -287,48 +137,123 @@ final class FrameExtractor {
                 }
                 if last, !drained {
                     drained = true
-                    if let picture = try drain(through: target) {
-                        try checkNothingMissing(after: picture.pts, through: target)
-                        return picture
+                    if case .drained(let answer) = try decoder.drain(through: target) {
+                        defer { decoder.forgetFrames() }
+                        if let (frame, pts) = answer {
+                            try checkNothingMissing(after: pts, through: target)
+                            return try picture(from: frame, pts: pts)
+                        }
+                        continue
                     }
+                }
+                if try decoder.decodeNext() {
+                    try decoder.advance()
                     continue
                 }
-                if try decodeNext() {
-                    try advance()
-                    continue
-                }
-                // End of the stream: the newest frame is the last one, shown for its duration.
-                let end = pts + frameDuration(lookahead)
+                // The end of the stream: the newest frame is the last one, shown for its duration.
+                decoder.showLast()
+                guard let range = decoder.shownRange else { continue }
                 try checkNothingMissing(after: pts, through: target)
-                if target < end {
-                    shown.take(lookahead)
-                    shownRange = pts..<end
-                    lookaheadPts = nil
-                    return try picture(from: shown, pts: pts)
+                if range.contains(target) { return try picture(from: decoder.shown, pts: pts) }
+                if let readError = reader.readError, readError.isInvalidData || readError.posixErrno != nil {
+                    throw .decodeFailed("the file is damaged or cut short after \(clock.time(forTick: range.upperBound).decimalSeconds + "s") (\(readError.message))")
                 }
-                if let readError, readError.isInvalidData || readError.posixErrno != nil {
-                    throw .decodeFailed("the file is damaged or cut short after \(time(forTick: end).decimalSeconds + "s") (\(readError.message))")
-                }
-                throw .beyondEnd(lastFrameEnd: end)
+                throw .beyondEnd(lastFrameEnd: range.upperBound)
             }
-            if let pts = lookaheadPts, lookaheadIsFirst, target < pts {
+            if let range = decoder.shownRange, target >= range.upperBound, decoder.lookaheadPts == nil, decoder.isAtEnd {
+                throw .beyondEnd(lastFrameEnd: range.upperBound)
+            }
+            if let pts = decoder.lookaheadPts, decoder.lookaheadIsFirst, target < pts {
                 // Before the first frame: the first frame is what is on screen.
-                return try picture(from: lookahead, pts: pts)
+                return try picture(from: decoder.lookahead, pts: pts)
             }
             try startDecoding(for: target)
             if steps > 10_000 { throw .decodeFailed("could not reach the requested time (timestamps out of order?)") }
         }
     }
-}
 
-extension Int64 {
-    func saturatingAdd(_ other: Int64) -> Int64 {
-        let (result, overflow) = addingReportingOverflow(other)
-        return overflow ? (other > 0 ? .max : .min) : result
+    private func checkNothingMissing(after shown: Int64, through target: Int64) throws(DecodeFailure) {
+        if checksMissing { try decoder.checkNothingMissing(after: shown, through: target) }
     }
 
-    func saturatingSubtract(_ other: Int64) -> Int64 {
-        let (result, overflow) = subtractingReportingOverflow(other)
-        return overflow ? (other > 0 ? .min : .max) : result
+    // MARK: Where decoding starts
+
+    /// Whether starting again before `target` reaches it with less decoding than going forward from
+    /// `position`: true when a keyframe lies after the position and at or before the target.
+    private func shouldSeek(from position: Int64, to target: Int64) throws(DecodeFailure) -> Bool {
+        guard reader.start.hasTimestamps else { return false }
+        if keyframes.indexIsComplete {
+            // Reading the keyframes' packets moves the reader: then the decoder must start again in any case.
+            if try keyframes.resolve(near: target, count: 1) { return true }
+            return keyframes.map.start(for: target).keyframe.map { $0.pts > position } ?? false
+        }
+        if RequestPlan.keyframe(in: keyframes.indexTimestamps, delay: reader.keyframeDelay, after: position, atOrBefore: target) { return true }
+        // Keyframes missing from the index: the spacing seen so far says whether one surely lies between.
+        guard let gap = decoder.keyframeSpacing.largestGap else { return target.saturatingSubtract(position) > clock.ticks(seconds: 10) }
+        return target.saturatingSubtract(position) > gap.saturatingAdd(gap)
+    }
+
+    /// Positions the decoder for an exact request: at the keyframe the map names for `target` when it knows
+    /// it exactly (the last one presented at or before it), else at a seek point before it found by the
+    /// seek strategy.
+    func startDecoding(for target: Int64) throws(DecodeFailure) {
+        if keyframes.indexIsComplete { try keyframes.resolve(near: target, count: 1) }
+        if let keyframe = keyframes.map.start(for: target).keyframe, keyframe.exact {
+            try start(at: keyframe)
+            if let pts = decoder.lookaheadPts, pts <= target { return }
+        }
+        try seek(before: target)
+    }
+
+    /// Positions the decoder at the last seek point at or before `target` whose first frame is not after it.
+    private func seek(before target: Int64) throws(DecodeFailure) {
+        try SeekStrategy.seek(before: target, start: reader.start, step: clock.ticks(seconds: 1), tries: 24) { timestamp throws(DecodeFailure) in
+            try decoder.position(at: timestamp.map { .seek($0) } ?? .start())
+            guard let pts = decoder.lookaheadPts else {
+                if timestamp == nil { throw .decodeFailed("no frame could be decoded") }
+                return .tooLate(seen: nil)
+            }
+            return pts <= target || decoder.lookaheadIsFirst ? .reached : .tooLate(seen: reader.firstTimeSinceMove)
+        }
+    }
+
+    /// Positions the decoder exactly at `keyframe`: by a byte seek to its packet where the demuxer allows
+    /// (it lands exactly), else by the seek strategy, decoding from its packet on.
+    func start(at keyframe: KeyframeMap.Keyframe) throws(DecodeFailure) {
+        let gate = keyframe.packetTime.map { FrameDecoder.StartGate.keyframeAtOrAfter($0) } ?? .anyKeyframe
+        let format = reader.demuxer
+        if let position = keyframe.position, format.searchesTimestamps, format.canSeekToBytes {
+            try decoder.position(at: .byte(position), gate: .keyframeAfter(keyframe.keyframesAfterPosition))
+            if let pts = decoder.lookaheadPts, pts == keyframe.pts || !keyframe.exact { return }
+        }
+        try SeekStrategy.seek(before: keyframe.seekTimestamp, start: reader.start, step: clock.ticks(seconds: 1), tries: 24) { timestamp throws(DecodeFailure) in
+            try decoder.position(at: timestamp.map { .seek($0) } ?? .start(), gate: gate)
+            guard let pts = decoder.lookaheadPts else { return .tooLate(seen: nil) }
+            return pts <= keyframe.pts || !keyframe.exact ? .reached : .tooLate(seen: reader.firstTimeSinceMove)
+        }
+    }
+}
+
+/// The requested-time scale of a stream: ticks of its time base, counted so that the container's start
+/// is time 0.
+struct TimeScale: Sendable {
+    let timeBase: TimeBase
+    /// Tick of the container's start: requested time 0.
+    let origin: Int64
+
+    /// A requested time as a tick: a frame at tick p is shown at T when p ≤ T, so the conversion rounds down.
+    func tick(for time: MediaTime) -> Int64 {
+        let relative = time.ticks(in: timeBase)
+        if relative == Int64.max || relative == Int64.min { return relative }
+        return relative.saturatingAdd(origin)
+    }
+
+    /// A tick as a time on the requested-time scale.
+    func time(forTick tick: Int64) -> MediaTime {
+        MediaTime(ticks: tick - origin, timeBase: timeBase)
+    }
+
+    func ticks(seconds: Int64) -> Int64 {
+        MediaTime(value: seconds, timescale: 1).ticks(in: timeBase)
     }
 }

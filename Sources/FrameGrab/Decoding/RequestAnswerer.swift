@@ -2,7 +2,7 @@
 /// thread (the consumer's, or one decode lane's).
 final class RequestAnswerer {
     private let generator: AssetImageGenerator
-    private let configuration: AssetImageGenerator.Configuration
+    private let settings: GenerationSettings
     private let threads: Int
     private let isCancelled: () -> Bool
     private let cancellation: CancellationFlag?
@@ -15,12 +15,12 @@ final class RequestAnswerer {
 
     /// `isCancelled` is checked while decoding, besides the generator's own cancellation; `cancellation`
     /// (the run's flag) also stops blocking reads.
-    init(generator: AssetImageGenerator, configuration: AssetImageGenerator.Configuration, threads: Int,
+    init(generator: AssetImageGenerator, settings: GenerationSettings, threads: Int,
          demuxer: FormatContext?, index: StreamIndex? = nil, cancellation: CancellationFlag? = nil,
          isCancelled: @escaping () -> Bool) {
         self.generator = generator
         self.index = index
-        self.configuration = configuration
+        self.settings = settings
         self.threads = threads
         self.demuxer = demuxer
         self.cancellation = cancellation
@@ -58,21 +58,22 @@ final class RequestAnswerer {
             }
             self.extractor = extractor
         }
-        let target = extractor.tick(for: time)
-        let lower = extractor.tick(for: time - configuration.toleranceBefore)
-        let upper = extractor.tick(for: time + configuration.toleranceAfter)
+        let scale = extractor.clock
+        let target = scale.tick(for: time)
+        let lower = scale.tick(for: time - settings.toleranceBefore)
+        let upper = scale.tick(for: time + settings.toleranceAfter)
         do {
             let picture = try extractor.picture(at: target, lower: lower, upper: upper, last: last)
-            return .success(GeneratedImage(image: picture.image, actualTime: extractor.time(forTick: picture.pts),
+            return .success(GeneratedImage(image: picture.image, actualTime: scale.time(forTick: picture.pts),
                                            isKeyframe: picture.isKeyframe))
         } catch {
             let where_ = "\(path) at \(time)"
             switch error {
             case .beyondEnd(let end):
-                return .failure(FrameGrabError(.beyondEnd, "\(where_): past the end of the video (its last frame ends at \(extractor.time(forTick: end)))", path: path, requestedTime: time))
+                return .failure(FrameGrabError(.beyondEnd, "\(where_): past the end of the video (its last frame ends at \(scale.time(forTick: end)))", path: path, requestedTime: time))
             case .framesMissing(let tick):
                 // (exactPicture turns it into decodeFailed; a window request cannot meet it.)
-                return .failure(FrameGrabError(.decodeFailed, "\(where_): FFmpeg gave no picture for the frame at \(extractor.time(forTick: tick))", path: path, requestedTime: time))
+                return .failure(FrameGrabError(.decodeFailed, "\(where_): FFmpeg gave no picture for the frame at \(scale.time(forTick: tick))", path: path, requestedTime: time))
             case .decodeFailed(let why):
                 return .failure(FrameGrabError(.decodeFailed, "\(where_): \(why)", path: path, requestedTime: time))
             case .cancelled:
@@ -86,16 +87,10 @@ final class RequestAnswerer {
     }
 
     private func makeExtractor() throws(FrameGrabError) -> FrameExtractor {
-        let settings = FrameExtractor.Settings(maximumSize: configuration.maximumSize,
-                                               aperture: configuration.apertureMode,
-                                               appliesOrientation: configuration.appliesPreferredTrackTransform,
-                                               depth: configuration.outputDepth, hdr: configuration.hdrPolicy,
-                                               deinterlaces: configuration.deinterlaces)
         // Exact requests decode runs of frames, where frame threading pays; keyframe windows decode
         // single frames right after seeks, where its latency (a frame per thread) is pure waste.
-        let exact = configuration.toleranceBefore == .zero && configuration.toleranceAfter == .zero
         defer { demuxer = nil }
         return try FrameExtractor(asset: generator.asset, demuxer: demuxer, index: index, settings: settings, threads: threads,
-                                  frameThreads: exact, cancellation: cancellation, isCancelled: isCancelled)
+                                  frameThreads: settings.isExact, cancellation: cancellation, isCancelled: isCancelled)
     }
 }

@@ -1,4 +1,4 @@
-import ImageCodecs
+internal import ImageCodecs
 
 /// The only Swift that calls the ImageCodecs C target (libjpeg-turbo and libwebp).
 extension FrameImage {

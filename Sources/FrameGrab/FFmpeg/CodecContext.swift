@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 /// Owns one decoder (`AVCodecContext`) set up for a stream.
 final class CodecContext {

@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 import Synchronization
 
 /// The time limit of work on one input, shared by the demuxers opened on it (through FFmpeg's interrupt

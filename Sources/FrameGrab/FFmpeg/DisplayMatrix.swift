@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 /// libavutil's reading of display matrices (`display.h`).
 enum DisplayMatrix {

@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 /// A failed FFmpeg call: which function failed and what `av_strerror` says about its code.
 struct FFmpegError: Error, CustomStringConvertible {

@@ -1,12 +1,12 @@
-import CFFmpeg
+internal import CFFmpeg
 import Synchronization
 
 /// FFmpeg's own log output: silent unless asked for, so people read framegrab's messages, not decoder chatter.
-public enum FFmpegLog {
+package enum FFmpegLog {
     private static let chosen = Mutex(false)
 
     /// Shows FFmpeg's warnings and errors on stderr when true; silences them when false (the default).
-    public static func setVerbose(_ verbose: Bool) {
+    package static func setVerbose(_ verbose: Bool) {
         chosen.withLock { chosen in
             chosen = true
             av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_QUIET)

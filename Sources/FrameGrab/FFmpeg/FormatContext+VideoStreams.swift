@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 extension FormatContext {
     /// The video stream FFmpeg itself picks, `av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0)`,

@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 /// Owns one demuxer (`AVFormatContext`) opened on a file.
 final class FormatContext {
@@ -98,6 +98,17 @@ final class FormatContext {
         if pointer.pointee.iformat.pointee.flags & AVFMT_NOTIMESTAMPS != 0 { return false }
         return startTime != nil || stream(streamIndex).pointee.start_time != fg_nopts_value()
     }
+
+    /// Whether the file is a raw elementary video stream (MPEG-1/2 video, H.264 or HEVC Annex B, MPEG-4
+    /// part 2, H.261/H.263, VC-1, AV1 OBUs…): no container, so no timestamps but those libavformat makes
+    /// up as it parses.
+    var isRawElementaryStream: Bool {
+        Self.rawVideoDemuxers.contains(formatName)
+    }
+
+    /// FFmpeg 5.1's demuxers of raw video elementary streams.
+    private static let rawVideoDemuxers: Set<String> = ["mpegvideo", "h264", "hevc", "m4v", "h261", "h263", "cavsvideo", "vc1",
+                                                        "dirac", "avs2", "avs3", "obu", "mjpeg", "ingenient"]
 
     /// A stream's own duration, when the container gives one.
     func duration(stream streamIndex: Int) -> MediaTime? {
@@ -222,21 +233,23 @@ final class FormatContext {
     /// when it gives none), nothing decoded. Reads from the keyframe a seek finds shortly before `claimedEnd`
     /// (where the container says the stream ends) to the end of the file, stepping further back while no
     /// packet is found there (a header that promises more than the file holds); from the start when there
-    /// is no claim or seeking fails. Nil when no packet has a timestamp. Packets an edit list cuts off do
-    /// not count.
+    /// is no claim or seeking fails (the demuxer must be at the start of the file when called). Nil when no
+    /// packet has a timestamp. Packets an edit list cuts off do not count.
     func lastPacketEnd(stream streamIndex: Int, frameDuration: Int64, claimedEnd: Int64?, step: Int64) throws(FFmpegError) -> Int64? {
         var back = max(step, 1)
         let earliest = earliestTimestamp(stream: streamIndex)
+        var moved = false
         if let claimedEnd {
             for _ in 0..<8 {
                 let target = claimedEnd.saturatingSubtract(back)
                 if target <= earliest { break }
                 guard (try? seek(stream: Int32(streamIndex), to: target)) != nil else { break }
+                moved = true
                 if let end = try readPacketEnds(stream: streamIndex, frameDuration: frameDuration).end { return end }
                 back = back.saturatingAdd(back).saturatingAdd(back).saturatingAdd(back)
             }
         }
-        try rewind(stream: Int32(streamIndex), first: earliest)
+        if moved { try rewind(stream: Int32(streamIndex), first: earliest) }
         return try readPacketEnds(stream: streamIndex, frameDuration: frameDuration).end
     }
 

@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 /// Packets that decode to no picture on purpose: VP8's and VP9's frames coded with `show_frame` = 0
 /// (alternate references, the "alt-ref" frames encoders put a few frames ahead), which the frames after

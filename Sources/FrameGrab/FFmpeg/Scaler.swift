@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 /// Owns one swscale context, rebuilt when the source or destination geometry changes.
 /// Converts a decoded frame straight to packed RGB or RGBA at its final size, with the frame's own

@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 // What FFmpeg says about a stream, as the Swift values the rest of FrameGrab uses.
 

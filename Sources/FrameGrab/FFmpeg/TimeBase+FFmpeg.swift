@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 
 extension TimeBase {
     init(_ rational: AVRational) {

@@ -18,13 +18,13 @@ extension AssetImageGenerator {
 
         let generator: AssetImageGenerator
         let times: [MediaTime]
-        let configuration: Configuration
+        let settings: GenerationSettings
         let cancellationMark: Int
 
         /// Starts a run over the requests. Each iterator answers them all afresh, and stops its run when it
         /// goes away.
         public func makeAsyncIterator() -> Iterator {
-            Iterator(owner: RunOwner(GenerationRun(generator: generator, times: times, configuration: configuration,
+            Iterator(owner: RunOwner(GenerationRun(generator: generator, times: times, settings: settings,
                                                    cancellationMark: cancellationMark)))
         }
 

@@ -5,8 +5,7 @@ extension AssetImageGenerator {
     @_spi(Fuzzing)
     @available(*, noasync, message: "blocks the calling thread; iterate results(for:) instead")
     public func synchronousResults(for times: [MediaTime]) -> [ImageResult] {
-        let configuration = results(for: times).configuration
-        let answerer = RequestAnswerer(generator: self, configuration: configuration, threads: 1, demuxer: nil, isCancelled: { false })
+        let answerer = RequestAnswerer(generator: self, settings: settings, threads: 1, demuxer: nil, isCancelled: { false })
         let order = times.indices.sorted { times[$0] == times[$1] ? $0 < $1 : times[$0] < times[$1] }
         return order.enumerated().map { position, index in
             asset.deadline.working { answerer.answer(times[index], index: index, last: position == order.count - 1) }

@@ -19,60 +19,66 @@ public final class AssetImageGenerator: Sendable {
     /// The video the images are taken from.
     public let asset: MediaAsset
 
-    struct Configuration: Sendable {
-        var toleranceBefore = MediaTime.zero
-        var toleranceAfter = MediaTime.zero
-        var maximumSize = PixelSize.zero
-        var appliesPreferredTrackTransform = true
-        var apertureMode = ApertureMode.productionAperture
-        var decoderThreadCount = 0
-        var outputDepth = OutputDepth.eight
-        var hdrPolicy = HDRPolicy.toneMap
-        var deinterlaces = true
-    }
-
-    private let configuration = Mutex(Configuration())
+    private let current: Mutex<GenerationSettings>
     private let totals = Mutex(GenerationStatistics())
     /// Bumped by `cancelAllImageGeneration()`; a run started before the bump ends its pending requests.
     private let cancellations = Atomic<Int>(0)
 
-    /// A generator for `asset` with the default settings: zero tolerances, the display size, upright,
-    /// square pixels, 8 bits per channel, HDR tone-mapped and deinterlaced, one decoder thread per core.
-    public init(asset: MediaAsset) {
+    /// A generator for `asset` with `settings` (by default: zero tolerances, the display size, upright,
+    /// square pixels, 8 bits per channel, HDR tone-mapped and deinterlaced, one decoder thread per core).
+    public init(asset: MediaAsset, settings: GenerationSettings = GenerationSettings()) {
         self.asset = asset
+        current = Mutex(Self.valid(settings))
+    }
+
+    /// Every setting at once. The properties below are views of it; a run started by `images(for:)` or
+    /// `results(for:)` keeps the settings it started with.
+    public var settings: GenerationSettings {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = Self.valid(newValue) } }
+    }
+
+    /// `settings` as the generator keeps them: tolerances at least zero, sizes and thread counts not negative.
+    private static func valid(_ settings: GenerationSettings) -> GenerationSettings {
+        var valid = settings
+        valid.toleranceBefore = GenerationSettings.validTolerance(settings.toleranceBefore)
+        valid.toleranceAfter = GenerationSettings.validTolerance(settings.toleranceAfter)
+        valid.maximumSize = PixelSize(width: max(0, settings.maximumSize.width), height: max(0, settings.maximumSize.height))
+        valid.decoderThreadCount = max(0, settings.decoderThreadCount)
+        return valid
     }
 
     /// How far before the requested time the image may be (zero, the default, means exactly; `.positiveInfinity`
     /// means any earlier frame). Negative or invalid values count as zero.
     public var requestedTimeToleranceBefore: MediaTime {
-        get { configuration.withLock { $0.toleranceBefore } }
-        set { configuration.withLock { $0.toleranceBefore = Self.validTolerance(newValue) } }
+        get { settings.toleranceBefore }
+        set { current.withLock { $0.toleranceBefore = GenerationSettings.validTolerance(newValue) } }
     }
 
     /// How far after the requested time the image may be. See `requestedTimeToleranceBefore`.
     public var requestedTimeToleranceAfter: MediaTime {
-        get { configuration.withLock { $0.toleranceAfter } }
-        set { configuration.withLock { $0.toleranceAfter = Self.validTolerance(newValue) } }
+        get { settings.toleranceAfter }
+        set { current.withLock { $0.toleranceAfter = GenerationSettings.validTolerance(newValue) } }
     }
 
     /// The largest image wanted: images are scaled down to fit inside it, keeping their shape, and never
     /// scaled up. A zero dimension is unconstrained; `.zero` (the default) keeps the display size.
     public var maximumSize: PixelSize {
-        get { configuration.withLock { $0.maximumSize } }
-        set { configuration.withLock { $0.maximumSize = PixelSize(width: max(0, newValue.width), height: max(0, newValue.height)) } }
+        get { settings.maximumSize }
+        set { current.withLock { $0.maximumSize = PixelSize(width: max(0, newValue.width), height: max(0, newValue.height)) } }
     }
 
     /// Whether images are turned upright by the stream's display matrix. True by default (unlike AVFoundation,
     /// whose default of false gives sideways phone videos).
     public var appliesPreferredTrackTransform: Bool {
-        get { configuration.withLock { $0.appliesPreferredTrackTransform } }
-        set { configuration.withLock { $0.appliesPreferredTrackTransform = newValue } }
+        get { settings.appliesPreferredTrackTransform }
+        set { current.withLock { $0.appliesPreferredTrackTransform = newValue } }
     }
 
     /// Whether pixels are made square (`.productionAperture`, the default) or kept as stored.
     public var apertureMode: ApertureMode {
-        get { configuration.withLock { $0.apertureMode } }
-        set { configuration.withLock { $0.apertureMode = newValue } }
+        get { settings.apertureMode }
+        set { current.withLock { $0.apertureMode = newValue } }
     }
 
     /// Threads decoding may use; 0 (the default) means one per core. When the requests fall between
@@ -80,29 +86,29 @@ public final class AssetImageGenerator: Sendable {
     /// (decode lanes) take groups at once, as jobs on the `WorkPool`; otherwise one decoder uses the
     /// threads, decoding several frames at once with zero tolerances, slices of one frame with a window.
     public var decoderThreadCount: Int {
-        get { configuration.withLock { $0.decoderThreadCount } }
-        set { configuration.withLock { $0.decoderThreadCount = max(0, newValue) } }
+        get { settings.decoderThreadCount }
+        set { current.withLock { $0.decoderThreadCount = max(0, newValue) } }
     }
 
     /// Bits per channel of the images: `.eight` (the default) or `.sixteen`, which keeps the precision of
     /// 10- and 12-bit sources. Tone-mapped HDR follows it; `HDRPolicy.keep` always gives 16 bits.
     public var outputDepth: OutputDepth {
-        get { configuration.withLock { $0.outputDepth } }
-        set { configuration.withLock { $0.outputDepth = newValue } }
+        get { settings.outputDepth }
+        set { current.withLock { $0.outputDepth = newValue } }
     }
 
     /// What happens to PQ and HLG pictures: tone-mapped to SDR BT.709 (`.toneMap`, the default; see
     /// `ToneMapping`) or kept as a 16-bit signal tagged with its code points (`.keep`).
     public var hdrPolicy: HDRPolicy {
-        get { configuration.withLock { $0.hdrPolicy } }
-        set { configuration.withLock { $0.hdrPolicy = newValue } }
+        get { settings.hdrPolicy }
+        set { current.withLock { $0.hdrPolicy = newValue } }
     }
 
     /// Whether frames flagged as interlaced are deinterlaced (true, the default): the field shown first
     /// alone, scaled to the full height, so that moving edges show no combing. False keeps both fields.
     public var deinterlaces: Bool {
-        get { configuration.withLock { $0.deinterlaces } }
-        set { configuration.withLock { $0.deinterlaces = newValue } }
+        get { settings.deinterlaces }
+        set { current.withLock { $0.deinterlaces = newValue } }
     }
 
     /// The size of the images the generator makes with its current settings, from the track's facts: its
@@ -110,12 +116,7 @@ public final class AssetImageGenerator: Sendable {
     /// `appliesPreferredTrackTransform`) fitted inside `maximumSize`. Laying out several images (a contact
     /// sheet, a sprite) can start from it; a stream whose frame size changes midway gives other sizes there.
     public var imageSize: PixelSize {
-        let configuration = self.configuration.withLock { $0 }
-        let track = asset.videoTrack
-        let shown = Geometry.displaySize(encoded: track.encodedSize, sampleAspectRatio: track.sampleAspectRatio,
-                                         aperture: configuration.apertureMode,
-                                         orientation: configuration.appliesPreferredTrackTransform ? track.orientation : .identity)
-        return Geometry.fit(PixelSize(width: max(1, shown.width), height: max(1, shown.height)), inside: configuration.maximumSize)
+        settings.imageSize(of: asset.videoTrack)
     }
 
     /// Images for `times`, as an asynchronous sequence that yields each result as soon as it is ready.
@@ -127,7 +128,7 @@ public final class AssetImageGenerator: Sendable {
     /// Like `images(for:)`, with each result saying which request (by position in `times`) it answers and
     /// whether the image is a keyframe.
     public func results(for times: [MediaTime]) -> Results {
-        Results(generator: self, times: times, configuration: configuration.withLock { $0 },
+        Results(generator: self, times: times, settings: settings,
                 cancellationMark: cancellations.load(ordering: .acquiring))
     }
 
@@ -158,7 +159,4 @@ public final class AssetImageGenerator: Sendable {
         cancellations.load(ordering: .acquiring) != mark
     }
 
-    private static func validTolerance(_ time: MediaTime) -> MediaTime {
-        time.isValid && time > .zero ? time : .zero
-    }
 }

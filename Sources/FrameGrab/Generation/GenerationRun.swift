@@ -20,7 +20,7 @@ final class GenerationRun: Sendable {
     static let resultsAheadPerGroup = 2
 
     private let generator: AssetImageGenerator
-    private let configuration: AssetImageGenerator.Configuration
+    private let settings: GenerationSettings
     private let cancellationMark: Int
     private let times: [MediaTime]
     /// Request positions, sorted by requested time (ties keep their order).
@@ -63,10 +63,10 @@ final class GenerationRun: Sendable {
         var done = false
     }
 
-    init(generator: AssetImageGenerator, times: [MediaTime], configuration: AssetImageGenerator.Configuration,
+    init(generator: AssetImageGenerator, times: [MediaTime], settings: GenerationSettings,
          cancellationMark: Int, pool: WorkPool = .shared, budget: ImageBudget = .shared) {
         self.generator = generator
-        self.configuration = configuration
+        self.settings = settings
         self.cancellationMark = cancellationMark
         self.times = times
         self.pool = pool
@@ -75,7 +75,7 @@ final class GenerationRun: Sendable {
             let (ta, tb) = (times[a], times[b])
             return ta == tb ? a < b : ta < tb
         }
-        imageBytes = ImageBudget.bytes(of: generator.asset.videoTrack, configuration: configuration)
+        imageBytes = ImageBudget.bytes(of: generator.asset.videoTrack, settings: settings)
     }
 
     deinit { stop() }
@@ -199,7 +199,7 @@ final class GenerationRun: Sendable {
                 let demuxer = lane == 0 ? state.spareDemuxer : nil
                 if lane == 0 { state.spareDemuxer = nil }
                 state.lanes[lane].answerer = AnswererBox(RequestAnswerer(
-                    generator: generator, configuration: configuration, threads: state.threadsPerLane, demuxer: demuxer?.format, index: state.index,
+                    generator: generator, settings: settings, threads: state.threadsPerLane, demuxer: demuxer?.format, index: state.index,
                     cancellation: cancellation, isCancelled: { [weak self] in self?.isCancelled ?? true }))
             }
             let answerer = state.lanes[lane].answerer!, last = state.endsGroup[position]
@@ -223,7 +223,7 @@ final class GenerationRun: Sendable {
     /// Plans from the index: the groups of requests, and how many lanes take them.
     private func plan() {
         let generator = self.generator, times = self.times, order = self.order
-        let budget = configuration.decoderThreadCount > 0 ? configuration.decoderThreadCount : ProcessInfo.processInfo.activeProcessorCount
+        let budget = settings.decoderThreadCount > 0 ? settings.decoderThreadCount : ProcessInfo.processInfo.activeProcessorCount
         var demuxer: FormatContext?
         var index: StreamIndex?
         // Without a plan every request is taken to share decoding with the next.
@@ -235,8 +235,8 @@ final class GenerationRun: Sendable {
             format.stop(when: cancellation)
             demuxer = format
             let stream = generator.asset.videoTrack.streamIndex
-            let timeBase = format.timeBase(stream: stream), origin = format.timelineOrigin(stream: stream)
-            let targets = order.map { times[$0].isNumeric ? FrameExtractor.tick(for: times[$0], timeBase: timeBase, origin: origin) : nil }
+            let scale = TimeScale(timeBase: format.timeBase(stream: stream), origin: format.timelineOrigin(stream: stream))
+            let targets = order.map { times[$0].isNumeric ? scale.tick(for: times[$0]) : nil }
             let streamIndex = format.streamIndex(stream: stream)
             index = streamIndex
             groups = RequestPlan.groups(targets: targets, keyframes: streamIndex.sortedTimestamps, delay: streamIndex.delay)

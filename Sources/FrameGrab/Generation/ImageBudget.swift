@@ -4,12 +4,12 @@ import Synchronization
 /// done with them (in the command: until they are encoded): runs answer ahead of their consumers only while
 /// it has room. The image a consumer is waiting for is always made, budget or not, so every run makes
 /// progress: at most the budget, plus one image per waiting consumer, plus what consumers hold.
-public final class ImageBudget: Sendable {
+package final class ImageBudget: Sendable {
     /// The process's budget: 256 MiB (about forty 1080p RGB images, or four 4K 16-bit RGBA ones).
-    public static let shared = ImageBudget(bytes: 256 << 20)
+    package static let shared = ImageBudget(bytes: 256 << 20)
 
     /// Bytes images may take in all.
-    public let capacity: Int
+    package let capacity: Int
 
     private struct State {
         var used = 0
@@ -19,12 +19,12 @@ public final class ImageBudget: Sendable {
     private let state = Mutex(State())
 
     /// A budget of `bytes` bytes, none of them used; a negative count is zero. Generators draw on `shared`.
-    public init(bytes: Int) {
+    package init(bytes: Int) {
         capacity = max(0, bytes)
     }
 
     /// Bytes taken by images now.
-    public var used: Int { state.withLock { $0.used } }
+    package var used: Int { state.withLock { $0.used } }
 
     /// Takes `bytes` if they fit.
     func tryReserve(_ bytes: Int) -> Bool {
@@ -70,14 +70,9 @@ public final class ImageBudget: Sendable {
         deinit { budget.release(bytes) }
     }
 
-    /// The memory one image of a run takes: its output size (the display size fitted in `maximumSize`) at
-    /// the output's bytes per pixel (16-bit RGBA at most).
-    static func bytes(of track: VideoTrack, configuration: AssetImageGenerator.Configuration) -> Int {
-        let shown = configuration.apertureMode == .productionAperture
-            ? track.displaySize
-            : (track.orientation.swapsDimensions ? PixelSize(width: track.encodedSize.height, height: track.encodedSize.width) : track.encodedSize)
-        let size = Geometry.fit(PixelSize(width: max(1, shown.width), height: max(1, shown.height)), inside: configuration.maximumSize)
-        let bytesPerPixel = configuration.outputDepth == .sixteen || configuration.hdrPolicy == .keep ? 8 : 4
-        return size.width * size.height * bytesPerPixel
+    /// The memory one image of a run takes: its output size at the output's bytes per pixel.
+    static func bytes(of track: VideoTrack, settings: GenerationSettings) -> Int {
+        let size = settings.imageSize(of: track)
+        return size.width * size.height * settings.bytesPerPixel
     }
 }

@@ -8,9 +8,9 @@ import Synchronization
 /// One pool per process (`shared`), one thread per core, shared by every generator and asset. Async code
 /// hands it a job and suspends until the job is done (`run(_:)`); jobs never wait for one another, so
 /// the pool cannot deadlock itself.
-public final class WorkPool: Sendable {
+package final class WorkPool: Sendable {
     /// The process's pool: as many threads as the machine has cores.
-    public static let shared = WorkPool(threads: ProcessInfo.processInfo.activeProcessorCount)
+    package static let shared = WorkPool(threads: ProcessInfo.processInfo.activeProcessorCount)
 
     /// Jobs in order; a slot is emptied when its job is taken (so that no job is ever released, and nothing
     /// it holds deinitialised, while the lock is held).
@@ -43,7 +43,7 @@ public final class WorkPool: Sendable {
     /// Counts queued jobs; the pool's own threads wait on it (never a thread of the cooperative pool).
     private let available = DispatchSemaphore(value: 0)
     /// Number of threads.
-    public let threadCount: Int
+    package let threadCount: Int
 
     init(threads: Int) {
         threadCount = max(1, threads)
@@ -57,7 +57,7 @@ public final class WorkPool: Sendable {
     /// Runs `body` on one of the pool's threads and returns its result; the caller suspends meanwhile.
     /// `first`: for short work that hands a finished result on (encoding and writing an image), which runs
     /// before the decoding already queued.
-    public func run<T: Sendable, E: Error>(first: Bool = false, _ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+    package func run<T: Sendable, E: Error>(first: Bool = false, _ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
         let result: Result<T, E> = await withCheckedContinuation { continuation in
             submit(first: first) {
                 do throws(E) {

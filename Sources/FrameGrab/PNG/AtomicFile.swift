@@ -1,20 +1,20 @@
 import Foundation
 
 /// Writes files so that the final name only ever holds a complete file.
-public enum AtomicFile {
+package enum AtomicFile {
     /// A failed write, with the system's reason (for example "No space left on device").
-    public struct WriteError: Error, Sendable, CustomStringConvertible {
+    package struct WriteError: Error, Sendable, CustomStringConvertible {
         /// The file that was being written (its final name, not the temporary file).
-        public let path: String
+        package let path: String
         /// The system error number (`errno`) of the call that failed.
-        public let errno: Int32
+        package let errno: Int32
         /// The step that failed: `creating a temporary file`, `writing`, `setting permissions`, `closing` or
         /// `renaming into place`.
-        public let operation: String
+        package let operation: String
         /// The system's description of `errno` (`strerror`), for example "No space left on device".
-        public var reason: String { String(cString: strerror(errno)) }
+        package var reason: String { String(cString: strerror(errno)) }
         /// `PATH: OPERATION failed: REASON`.
-        public var description: String { "\(path): \(operation) failed: \(reason)" }
+        package var description: String { "\(path): \(operation) failed: \(reason)" }
     }
 
     /// The process's umask, read once, so that files get the permissions a plain `open` would give them.
@@ -27,7 +27,7 @@ public enum AtomicFile {
     /// Writes every byte to an open file descriptor, retrying after interruptions. Returns the errno of a
     /// failed write, or nil.
     @discardableResult
-    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+    package static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
         bytes.withUnsafeBytes { buffer -> Int32? in
             var offset = 0
             while offset < buffer.count {
@@ -44,7 +44,7 @@ public enum AtomicFile {
 
     /// Writes `bytes` to a temporary file beside `path`, flushes it, and renames it to `path`.
     /// The temporary file is removed if anything fails.
-    public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
+    package static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var template = Array((folder + "/." + url.lastPathComponent + ".XXXXXX.part").utf8CString)

@@ -1,5 +1,5 @@
 import Foundation
-import PNGCodec
+internal import PNGCodec
 
 /// How PNG files are written.
 public struct PNGOptions: Sendable, Equatable {

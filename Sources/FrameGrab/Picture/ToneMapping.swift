@@ -17,7 +17,7 @@ public enum HDRPolicy: String, Sendable, CaseIterable {
 }
 
 /// The HDR transfer functions.
-public enum HDRTransfer: Sendable, Equatable {
+package enum HDRTransfer: Sendable, Equatable {
     /// SMPTE ST 2084 perceptual quantizer (H.273 transfer characteristics 16).
     case pq
     /// ARIB STD-B67 hybrid log-gamma (H.273 transfer characteristics 18).
@@ -39,15 +39,15 @@ public enum HDRTransfer: Sendable, Equatable {
 ///    largest component. `peak` is the content's MaxCLL, else its mastering display's peak, else
 ///    10 000 cd/m² for PQ and 1000 cd/m² for HLG.
 /// 4. The result, clipped to [0, 1], is encoded with the BT.709 OETF and quantised.
-public enum ToneMapping {
+package enum ToneMapping {
     /// Hable's curve with its published constants.
-    public static func hable(_ x: Double) -> Double {
+    package static func hable(_ x: Double) -> Double {
         let a = 0.15, b = 0.50, c = 0.10, d = 0.20, e = 0.02, f = 0.30
         return (x * (x * a + b * c) + d * e) / (x * (x * a + b) + d * f) - e / f
     }
 
     /// PQ EOTF: a signal in [0, 1] to cd/m².
-    public static func pqToNits(_ signal: Double) -> Double {
+    package static func pqToNits(_ signal: Double) -> Double {
         let m1 = 2610.0 / 16384, m2 = 2523.0 / 4096 * 128
         let c1 = 3424.0 / 4096, c2 = 2413.0 / 4096 * 32, c3 = 2392.0 / 4096 * 32
         let p = pow(max(signal, 0), 1 / m2)
@@ -55,13 +55,13 @@ public enum ToneMapping {
     }
 
     /// HLG inverse OETF: a signal in [0, 1] to scene light in [0, 1].
-    public static func hlgToScene(_ signal: Double) -> Double {
+    package static func hlgToScene(_ signal: Double) -> Double {
         let a = 0.17883277, b = 1 - 4 * a, c = 0.5 - a * log(4 * a)
         return signal <= 0.5 ? signal * signal / 3 : (exp((signal - c) / a) + b) / 12
     }
 
     /// BT.709 OETF.
-    public static func bt709OETF(_ linear: Double) -> Double {
+    package static func bt709OETF(_ linear: Double) -> Double {
         linear < 0.018 ? 4.5 * linear : 1.099 * pow(linear, 0.45) - 0.099
     }
 
@@ -74,7 +74,7 @@ public enum ToneMapping {
 
     /// The tone-mapped value of one pixel: R'G'B' signals in [0, 1] in, BT.709 R'G'B' in [0, 1] out.
     /// `peak` in cd/m²; 0 picks the default for the transfer.
-    public static func map(_ rgb: (Double, Double, Double), transfer: HDRTransfer, wideGamut: Bool = true,
+    package static func map(_ rgb: (Double, Double, Double), transfer: HDRTransfer, wideGamut: Bool = true,
                            peak: Double = 0) -> (Double, Double, Double) {
         let peakUnits = (peak > 0 ? peak : (transfer == .pq ? 10_000 : 1000)) / 100
         var linear: (Double, Double, Double)
