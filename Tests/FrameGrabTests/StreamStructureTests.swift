@@ -65,21 +65,14 @@ import Testing
 
     @Test(arguments: names)
     func inOneBatch(name: String) async throws {
-        // issue 19: fixed by the decoding-core work (mpeg1.m1v: libavformat's made-up times are followed, one
-        // frame late; the manifest now gives the true ones, frame n at n/25 s)
-        try await withKnownIssue("issue 19: a raw stream's frames labelled one frame late") {
-            for mode in Self.modes { try await check(name, times: Self.times(Fixtures.video(name)), mode: mode) }
-        } when: { KnownIssues.issue19Marked && name == "mpeg1.m1v" }
+        for mode in Self.modes { try await check(name, times: Self.times(Fixtures.video(name)), mode: mode) }
     }
 
     @Test(arguments: names)
     func oneAtATime(name: String) async throws {
-        // issue 19: fixed by the decoding-core work (as in inOneBatch)
-        try await withKnownIssue("issue 19: a raw stream's frames labelled one frame late") {
-            for mode in Self.modes {
-                for time in Self.times(Fixtures.video(name)) { try await check(name, times: [time], mode: mode) }
-            }
-        } when: { KnownIssues.issue19Marked && name == "mpeg1.m1v" }
+        for mode in Self.modes {
+            for time in Self.times(Fixtures.video(name)) { try await check(name, times: [time], mode: mode) }
+        }
     }
 
     /// The container's `pasp` (4:3) wins over the bitstream's (2:1), for probing and for pictures alike.

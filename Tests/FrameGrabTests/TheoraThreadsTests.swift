@@ -78,24 +78,12 @@ import Testing
         for second in [3, 7, 11, 15] {
             for frame in 0..<30 { times.append(MediaTime(value: Int64(second * 15 + frame) * 2 + 1, timescale: 30)) }
         }
-        // issue 19: fixed by the decoding-core work (the race does not show on every run: intermittent)
-        try await withKnownIssue("issue 19: Theora with frame threads", isIntermittent: true) {
-            try await Self.expectSameAsOneThread("theora-race.ogv", times: times, threads: [8], runs: 3)
-        } when: { KnownIssues.issue19Marked } matching: { issue in
-            if case .expectationFailed = issue.kind { return true }
-            return false
-        }
+        try await Self.expectSameAsOneThread("theora-race.ogv", times: times, threads: [8], runs: 3)
     }
 
     /// Every frame.
     @Test func quantizerSampleGivesOneThreadsPictures() async throws {
         let times = (0..<50).map { MediaTime(value: Int64($0) * 2 + 1, timescale: 50) }
-        // issue 19: fixed by the decoding-core work
-        try await withKnownIssue("issue 19: Theora with frame threads") {
-            try await Self.expectSameAsOneThread("theora-qps.ogv", times: times, threads: [2, 8], runs: 1)
-        } when: { KnownIssues.issue19Marked } matching: { issue in
-            if case .expectationFailed = issue.kind { return true }
-            return false
-        }
+        try await Self.expectSameAsOneThread("theora-qps.ogv", times: times, threads: [2, 8], runs: 1)
     }
 }

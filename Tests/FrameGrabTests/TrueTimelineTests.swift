@@ -12,27 +12,6 @@ import Testing
     static let names = ["mpeg1.m1v", "mpeg2-raw.m2v", "h264-raw.h264", "h264-dts-order.mp4",
                         "fragmented-duration.mp4", "overstated.flv", "cut-short.flv"]
 
-    enum Check { case exact, alone, keyframe, keyframeTimes }
-
-    /// What the engine at e3897a1 gets wrong, file by file (issue 19: fixed by the decoding-core work). When
-    /// the fix lands these tests fail with "known issue was not recorded": then the entries come out.
-    static let wrongToday: [String: Set<Check>] = [
-        "mpeg1.m1v": [.exact, .alone, .keyframe, .keyframeTimes],
-        "mpeg2-raw.m2v": [.exact, .alone, .keyframe, .keyframeTimes],
-        "h264-raw.h264": [.exact, .alone, .keyframe, .keyframeTimes],
-        "h264-dts-order.mp4": [.exact, .alone],
-    ]
-
-    /// Whether a check of a file is marked as a known issue.
-    static func marked(_ name: String, _ check: Check) -> Bool {
-        KnownIssues.issue19Marked && wrongToday[name, default: []].contains(check)
-    }
-
-    /// Only failed expectations are the known issue: a thrown error (a fixture that cannot be opened) is not.
-    static func isWrongAnswer(_ issue: Issue) -> Bool {
-        if case .expectationFailed = issue.kind { return true }
-        return false
-    }
 
     static let margin = MediaTime(value: 1, timescale: 1000)
 
@@ -95,12 +74,9 @@ import Testing
         let video = Fixtures.video(name)
         let asset = try await MediaAsset.open(path: Fixtures.path(name))
         let times = Self.everyInterval(video)
-        // issue 19: fixed by the decoding-core work
-        await withKnownIssue("issue 19: \(name) answers with the wrong frame or label") {
-            let results = await Self.results(asset, times)
-            #expect(results.count == times.count)
-            Self.expectAll(results, { Self.expectedExact(video, at: $0) }, "\(name) exact, in one batch")
-        } when: { Self.marked(name, .exact) } matching: { Self.isWrongAnswer($0) }
+        let results = await Self.results(asset, times)
+        #expect(results.count == times.count)
+        Self.expectAll(results, { Self.expectedExact(video, at: $0) }, "\(name) exact, in one batch")
     }
 
     /// A request alone gives what it gives in a batch, and both are the truth.
@@ -113,19 +89,16 @@ import Testing
             times += [video.time(ofFrame: index) + Self.margin, Self.end(ofFrame: index, in: video) - Self.margin]
         }
         for index in video.keyframeIndices where index > 0 { times.append(video.time(ofFrame: index) - Self.margin) }
-        // issue 19: fixed by the decoding-core work
-        try await withKnownIssue("issue 19: \(name) answers alone differently from a batch") {
-            let batch = await Self.results(asset, Self.everyInterval(video) + times)
-            var inBatch: [MediaTime: String] = [:]
-            for result in batch { inBatch[result.requestedTime] = Self.shown(result) }
-            var alone: [ImageResult] = []
-            for time in times {
-                let fresh = try await MediaAsset.open(path: Fixtures.path(name))
-                alone += await Self.results(fresh, [time])
-            }
-            Self.expectAll(alone, { inBatch[$0] ?? "?" }, "\(name): alone as in a batch")
-            Self.expectAll(alone, { Self.expectedExact(video, at: $0) }, "\(name) exact, alone")
-        } when: { Self.marked(name, .alone) } matching: { Self.isWrongAnswer($0) }
+        let batch = await Self.results(asset, Self.everyInterval(video) + times)
+        var inBatch: [MediaTime: String] = [:]
+        for result in batch { inBatch[result.requestedTime] = Self.shown(result) }
+        var alone: [ImageResult] = []
+        for time in times {
+            let fresh = try await MediaAsset.open(path: Fixtures.path(name))
+            alone += await Self.results(fresh, [time])
+        }
+        Self.expectAll(alone, { inBatch[$0] ?? "?" }, "\(name): alone as in a batch")
+        Self.expectAll(alone, { Self.expectedExact(video, at: $0) }, "\(name) exact, alone")
     }
 
     /// The nearest keyframe (the earlier of two as near), labelled with the time exact mode gives that frame.
@@ -141,11 +114,8 @@ import Testing
             let key = video.keyframeIndices.min { distance($0) < distance($1) || (distance($0) == distance($1) && $0 < $1) }!
             return "frame \(key) at \(video.time(ofFrame: key).decimalSeconds) key"
         }
-        // issue 19: fixed by the decoding-core work
-        await withKnownIssue("issue 19: \(name) keyframe mode disagrees with exact mode") {
-            let results = await Self.results(asset, times, keyframes: true)
-            Self.expectAll(results, nearest, "\(name) keyframe mode")
-        } when: { Self.marked(name, .keyframe) } matching: { Self.isWrongAnswer($0) }
+        let results = await Self.results(asset, times, keyframes: true)
+        Self.expectAll(results, nearest, "\(name) keyframe mode")
     }
 
     /// The keyframe times read from the packets (`probe --keyframes`) are where exact mode shows the keyframes.
@@ -154,10 +124,7 @@ import Testing
         let video = Fixtures.video(name)
         let asset = try await MediaAsset.open(path: Fixtures.path(name))
         let expected = video.keyframeIndices.map { video.time(ofFrame: $0).decimalSeconds }
-        // issue 19: fixed by the decoding-core work
-        await withKnownIssue("issue 19: \(name) keyframe times") {
-            let times = try? await asset.keyframeTimes()
-            #expect(times?.map(\.decimalSeconds) == expected, "\(name): keyframes at \(times.map { "\($0.map(\.decimalSeconds))" } ?? "error"), expected \(expected)")
-        } when: { Self.marked(name, .keyframeTimes) } matching: { Self.isWrongAnswer($0) }
+        let times = try? await asset.keyframeTimes()
+        #expect(times?.map(\.decimalSeconds) == expected, "\(name): keyframes at \(times.map { "\($0.map(\.decimalSeconds))" } ?? "error"), expected \(expected)")
     }
 }

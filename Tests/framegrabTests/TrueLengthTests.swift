@@ -12,29 +12,6 @@ import Testing
     static let names = ["mpeg1.m1v", "mpeg2-raw.m2v", "h264-raw.h264", "h264-dts-order.mp4",
                         "fragmented-duration.mp4", "overstated.flv", "cut-short.flv"]
 
-    enum Check { case probe, count }
-
-    /// What the command at e3897a1 gets wrong, file by file (issue 19: fixed by the decoding-core work). When
-    /// the fix lands these tests fail with "known issue was not recorded": then the entries come out.
-    static let wrongToday: [String: Set<Check>] = [
-        "mpeg1.m1v": [.probe, .count],
-        "mpeg2-raw.m2v": [.probe, .count],
-        "h264-raw.h264": [.probe, .count],
-        "h264-dts-order.mp4": [.count],
-        "fragmented-duration.mp4": [.probe, .count],
-        "overstated.flv": [.probe, .count],
-        "cut-short.flv": [.probe, .count],
-    ]
-
-    static func marked(_ name: String, _ check: Check) -> Bool {
-        KnownIssues.issue19Marked && wrongToday[name, default: []].contains(check)
-    }
-
-    static func isWrongAnswer(_ issue: Issue) -> Bool {
-        if case .expectationFailed = issue.kind { return true }
-        return false
-    }
-
     static func videoEnd(_ name: String) -> Double { Fixtures.entry(name)["video_end"] as! Double }
 
     @Test(arguments: names)
@@ -46,14 +23,11 @@ import Testing
             #expect(result.status == 0, "\(result)")
             let object = try #require(jsonRecords(result).first?.object)
             let onlyVideo = (object["otherStreams"] as? [Any])?.isEmpty == true
-            // issue 19: fixed by the decoding-core work
-            withKnownIssue("issue 19: \(name)'s length as the container states it") {
-                let video = object["videoDuration"] as? Double, duration = object["duration"] as? Double
-                #expect(video.map { abs($0 - end) < 0.0005 } == true, "\(name): videoDuration \(video.map { "\($0)" } ?? "null"), the video ends at \(end)")
-                if onlyVideo {
-                    #expect(duration.map { abs($0 - end) < 0.0005 } == true, "\(name): duration \(duration.map { "\($0)" } ?? "null"), the video ends at \(end)")
-                }
-            } when: { Self.marked(name, .probe) } matching: { Self.isWrongAnswer($0) }
+            let video = object["videoDuration"] as? Double, duration = object["duration"] as? Double
+            #expect(video.map { abs($0 - end) < 0.0005 } == true, "\(name): videoDuration \(video.map { "\($0)" } ?? "null"), the video ends at \(end)")
+            if onlyVideo {
+                #expect(duration.map { abs($0 - end) < 0.0005 } == true, "\(name): duration \(duration.map { "\($0)" } ?? "null"), the video ends at \(end)")
+            }
         }
     }
 
@@ -65,26 +39,20 @@ import Testing
         try Scratch.with { scratch in
             let result = try scratch.run([Fixtures.path(name), "--count", "4", "--json", "-q", "-o", "out/{index}.png"])
             let records = jsonRecords(result).filter { $0.index != nil }.sorted { $0.index! < $1.index! }
-            // issue 19: fixed by the decoding-core work
-            withKnownIssue("issue 19: --count spread over \(name)'s stated length") {
-                #expect(result.status == 0 && records.count == 4, "\(name): \(result)")
-                for (k, record) in records.enumerated() {
-                    let want = (Double(k) + 0.5) / 4 * end
-                    guard let requested = record.requested, abs(requested - want) < 0.001 else {
-                        Issue.record("\(name): request \(k + 1) at \(record.requested.map { "\($0)" } ?? "?"), expected \(want) (a quarter of \(end) s)")
-                        continue
-                    }
-                    let frame = video.frameShown(at: MediaTime(seconds: requested))
-                    let file = record.path.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : scratch.url($0) }
-                    let shown = file.flatMap { decodePNG($0) }.map { frameNumber(in: $0) }
-                    #expect(shown != nil && shown == frame, "\(name) at \(requested): frame \(shown.map { "\($0)" } ?? "none") (\(record)), expected \(frame.map { "\($0)" } ?? "none")")
-                    if let frame, let actual = record.actual {
-                        #expect(abs(actual - video.time(ofFrame: frame).seconds) < 1e-6, "\(name) at \(requested): labelled \(actual), frame \(frame) is at \(video.time(ofFrame: frame).seconds)")
-                    }
+            #expect(result.status == 0 && records.count == 4, "\(name): \(result)")
+            for (k, record) in records.enumerated() {
+                let want = (Double(k) + 0.5) / 4 * end
+                guard let requested = record.requested, abs(requested - want) < 0.001 else {
+                    Issue.record("\(name): request \(k + 1) at \(record.requested.map { "\($0)" } ?? "?"), expected \(want) (a quarter of \(end) s)")
+                    continue
                 }
-            } when: { Self.marked(name, .count) } matching: { issue in
-                if case .unconditional = issue.kind { return true }
-                return Self.isWrongAnswer(issue)
+                let frame = video.frameShown(at: MediaTime(seconds: requested))
+                let file = record.path.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : scratch.url($0) }
+                let shown = file.flatMap { decodePNG($0) }.map { frameNumber(in: $0) }
+                #expect(shown != nil && shown == frame, "\(name) at \(requested): frame \(shown.map { "\($0)" } ?? "none") (\(record)), expected \(frame.map { "\($0)" } ?? "none")")
+                if let frame, let actual = record.actual {
+                    #expect(abs(actual - video.time(ofFrame: frame).seconds) < 1e-6, "\(name) at \(requested): labelled \(actual), frame \(frame) is at \(video.time(ofFrame: frame).seconds)")
+                }
             }
         }
     }

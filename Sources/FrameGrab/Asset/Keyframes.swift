@@ -80,6 +80,7 @@ extension MediaAsset {
     }
 
     private func keyframeTimes(in format: FormatContext) throws(FrameGrabError) -> [MediaTime] {
+        if frameTiming == .counted { return try countedKeyframeTimes(in: format) }
         let stream = videoTrack.streamIndex
         let ticks: [Int64]
         do {
@@ -90,6 +91,39 @@ extension MediaAsset {
         let origin = format.timelineOrigin(stream: stream)
         let timeBase = format.timeBase(stream: stream)
         return ticks.map { MediaTime(ticks: $0 - origin, timeBase: timeBase) }
+    }
+
+    /// A stream without timestamps: its frames' times are their places in the order, which only decoding
+    /// tells (a keyframe's packet comes before the B-frames shown ahead of it); decoded without the
+    /// pixel work (no inverse transform, no loop filter), from the first packet.
+    private func countedKeyframeTimes(in format: FormatContext) throws(FrameGrabError) -> [MediaTime] {
+        let stream = videoTrack.streamIndex
+        let scale = TimeScale(timeBase: format.timeBase(stream: stream), origin: format.timelineOrigin(stream: stream))
+        let codec: CodecContext
+        do {
+            codec = try CodecContext(format: format, stream: stream, threads: 1, frameThreads: false,
+                                     maximumPixels: limits.maximumPixelCount, pixels: false)
+        } catch {
+            throw FrameGrabError(.decodeFailed, "\(path): cannot open the \(videoTrack.codecName) decoder (\(error))", path: path)
+        }
+        let start = StreamStart(earliest: format.earliestTimestamp(stream: stream), firstPts: nil, hasTimestamps: false)
+        let reader = PacketReader(asset: self, format: format, start: start, keyframeDelay: 0, cancellation: nil,
+                                  stop: StopCheck(isCancelled: { false }, deadline: deadline))
+        let clock = FrameClock(timing: .counted, nominalFrameDuration: format.nominalFrameDuration(stream: stream), countedOrigin: start.tick)
+        let decoder = FrameDecoder(reader: reader, codec: codec, clock: clock, maximumPixels: limits.maximumPixelCount)
+        var times: [MediaTime] = []
+        do {
+            try decoder.position(at: .start())
+            while let pts = decoder.lookaheadPts {
+                if decoder.lookahead.isKeyframe { times.append(scale.time(forTick: pts)) }
+                guard try decoder.decodeNext() else { break }
+                try decoder.advance()
+            }
+        } catch {
+            if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
+            throw FrameGrabError(.decodeFailed, "\(path): cannot decode the stream to find its keyframes", path: path)
+        }
+        return times
     }
 
     private func videoLength(in format: FormatContext) throws(FrameGrabError) -> MediaTime {

@@ -10,7 +10,9 @@ final class CodecContext {
     /// `frameThreads`: decode several frames at once (more throughput, but a few frames of latency after
     /// every seek); otherwise only slices of one frame are decoded in parallel.
     /// Pictures of more than `maximumPixels` pixels are refused before FFmpeg allocates them.
-    init(format: FormatContext, stream streamIndex: Int, threads: Int, frameThreads: Bool, maximumPixels: Int) throws {
+    /// `pixels` false: the pictures are not wanted, only the frames' order, times and flags (the inverse
+    /// transform and the loop filter are skipped, as when FFmpeg probes a stream).
+    init(format: FormatContext, stream streamIndex: Int, threads: Int, frameThreads: Bool, maximumPixels: Int, pixels: Bool = true) throws {
         let stream = format.stream(streamIndex)
         let parameters = stream.pointee.codecpar!
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
@@ -26,6 +28,10 @@ final class CodecContext {
         context.pointee.max_pixels = Int64(maximumPixels)
         let framesInParallel = frameThreads && Self.frameThreadsAreDeterministic(parameters.pointee.codec_id)
         context.pointee.thread_type = framesInParallel ? FF_THREAD_FRAME | FF_THREAD_SLICE : FF_THREAD_SLICE
+        if !pixels {
+            context.pointee.skip_idct = AVDISCARD_ALL
+            context.pointee.skip_loop_filter = AVDISCARD_ALL
+        }
         try check(avcodec_open2(context, codec, nil), "avcodec_open2")
     }
 

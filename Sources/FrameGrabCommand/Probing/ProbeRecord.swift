@@ -2,9 +2,11 @@ import Foundation
 import FrameGrab
 
 /// What `framegrab probe` says about one input: container, duration, the video stream images come from
-/// and why, the other streams, and the keyframe times when asked. `duration` is the container's figure;
-/// `videoDuration` the video's length as measured (`MediaAsset.measuredVideoDuration()`), which `%` times,
-/// `--count`, sheets and storyboards use.
+/// and why, the other streams, and the keyframe times when asked. `videoDuration` is the video's length as
+/// measured (`MediaAsset.measuredVideoDuration()`), which `%` times, `--count`, sheets and storyboards use;
+/// `duration` the container's figure, or the measured length where the video is all the file holds (a raw
+/// stream, whose duration FFmpeg guesses from its bit rate or not at all; a video-only file whose header
+/// misstates it).
 package struct ProbeRecord: ReportRecord {
     package let asset: MediaAsset
     package let videoDuration: MediaTime
@@ -14,6 +16,13 @@ package struct ProbeRecord: ReportRecord {
         self.asset = asset
         self.videoDuration = videoDuration
         self.keyframes = keyframes
+    }
+
+    /// The file's length: the container's figure, or the video's measured one where the video is all the
+    /// file holds (cover art aside).
+    private var duration: MediaTime {
+        let onlyVideo = asset.streams.allSatisfy { $0.index == asset.videoTrack.streamIndex || $0.isAttachedPicture }
+        return onlyVideo && videoDuration.isNumeric ? videoDuration : asset.duration
     }
 
     private static func seconds(_ time: MediaTime) -> JSONValue { time.isNumeric ? .decimal(time.decimalSeconds) : .null }
@@ -57,7 +66,7 @@ package struct ProbeRecord: ReportRecord {
         }
         var fields: [JSONValue.Field] = [
             .init("input", .string(asset.path)), .init("container", .string(asset.formatName)),
-            .init("duration", ProbeRecord.seconds(asset.duration)), .init("videoDuration", ProbeRecord.seconds(videoDuration)),
+            .init("duration", ProbeRecord.seconds(duration)), .init("videoDuration", ProbeRecord.seconds(videoDuration)),
             .init("startTime", .decimal(asset.startTime.decimalSeconds)),
             .init("video", .object(video)), .init("otherStreams", .array(others)),
         ]
@@ -72,8 +81,8 @@ package struct ProbeRecord: ReportRecord {
         var lines = [
             "\(asset.path):",
             "  container: \(asset.formatName)",
-            "  duration: \(asset.duration.isNumeric ? asset.duration.decimalSeconds + " s" : "unknown")"
-                + (videoDuration != asset.duration && videoDuration.isNumeric ? " (video: \(videoDuration.decimalSeconds) s)" : ""),
+            "  duration: \(duration.isNumeric ? duration.decimalSeconds + " s" : "unknown")"
+                + (videoDuration != duration && videoDuration.isNumeric ? " (video: \(videoDuration.decimalSeconds) s)" : ""),
             "  start time: \(asset.startTime.decimalSeconds) s",
             "  video stream \(track.streamIndex): \(track.codecName)\(track.isDecodable ? "" : " (no decoder)") (chosen: \(chosenBecause))",
             "    size: \(track.encodedSize), display size: \(track.displaySize)",
