@@ -20,11 +20,11 @@ final class KeyframeFinder {
         if index.listsEveryFrame {
             // Index timestamps may be decode times, `delay` ahead of presentation: estimates until a packet
             // is read. Demuxers seek by presentation time (MP4 shifts its decode-time index itself).
-            let delay = index.delay
+            let delay = index.delay, exact = delay == 0 && !index.reorders
             map = KeyframeMap(complete: index.keyframes.map {
                 let estimate = $0.timestamp.saturatingAdd(delay)
                 // (Sample tables are sought by time: the demuxer keeps its own place in them.)
-                return .init(pts: estimate, seekTimestamp: estimate, position: nil, exact: delay == 0, packetTime: delay == 0 ? estimate : nil)
+                return .init(pts: estimate, seekTimestamp: estimate, position: nil, exact: exact, packetTime: exact ? estimate : nil)
             })
         } else {
             map = KeyframeMap()

@@ -193,7 +193,8 @@ final class FormatContext {
     func streamIndex(stream streamIndex: Int) -> StreamIndex {
         let (entries, everyFrame) = indexEntries(stream: streamIndex)
         return StreamIndex(keyframes: entries.map { StreamIndex.Entry(timestamp: $0.timestamp, position: $0.position) },
-                           listsEveryFrame: everyFrame, delay: indexDelay(stream: streamIndex))
+                           listsEveryFrame: everyFrame, delay: indexDelay(stream: streamIndex),
+                           reorders: stream(streamIndex).pointee.codecpar.pointee.video_delay > 0)
     }
 
     /// The keyframe entries of a stream's index (timestamp and byte position), in index order, and whether

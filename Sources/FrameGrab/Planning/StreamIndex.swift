@@ -17,6 +17,12 @@ struct StreamIndex: Sendable {
     /// presentation a constant delay later); 0 when they are presentation times.
     let delay: Int64
 
+    /// Whether the decoder reorders frames (B-frames): then an index that gives every packet a time gives
+    /// decode times, even where they start where presentation does (AVI, whose packets have no
+    /// presentation time; MP4 with negative composition offsets), and a keyframe's presentation time is
+    /// known only from its packet or its decoded frame.
+    var reorders = false
+
     /// The keyframe timestamps, sorted.
     var sortedTimestamps: [Int64] { keyframes.map(\.timestamp).sorted() }
 }
