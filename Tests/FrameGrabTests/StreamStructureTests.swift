@@ -4,13 +4,13 @@ import Testing
 
 /// The structures real files have and the project's first fixtures did not: open GOPs (MPEG-2 in MPEG-TS
 /// and MPEG-PS, HEVC with CRA and RASL pictures), a single keyframe in MPEG-TS, a raw elementary stream, an
-/// edit list starting inside a GOP, B-frames in AVI (whose index gives decode times only), a container
+/// edit list starting inside a GOP, B-frames in AVI (whose index gives decode times only), ASF packets holding several keyframes, a container
 /// aspect ratio that disagrees with the bitstream's, and mirrored quarter turns. Every answer is checked by
 /// the frame number in its pixels, in exact, keyframe and window modes, asked in one batch and one request
 /// at a time.
 @Suite struct StreamStructureTests {
     static let names = ["mpeg2-opengop.ts", "mpeg2-opengop.mpg", "hevc-onekey.ts", "hevc-opengop.mp4", "mpeg1.m1v",
-                        "editlist-midgop.mp4", "mpeg4-bframes.avi"]
+                        "editlist-midgop.mp4", "mpeg4-bframes.avi", "wmv-packets.wmv"]
 
     /// Frame starts, mid-frame times, the last tick before each keyframe (among the leading pictures of an
     /// open GOP), the last frame and one second past the end.

@@ -95,7 +95,8 @@ final class KeyframeFinder {
             defer { reader.recycle(packet) }
             guard let pts = packet.pts ?? packet.dts else { continue }
             newest = max(newest, pts)
-            if let own = packet.position { (position, keyframesSincePosition) = (own, 0) }
+            // (Packets split out of one larger packet share its position: ASF, MPEG-PS.)
+            if let own = packet.position, own != position { (position, keyframesSincePosition) = (own, 0) }
             if packet.isKeyframe {
                 if found.isEmpty, pts > target, !fromStart { return pts }  // landed too late
                 // A packet without a pts of its own (MPEG-PS), or with one made up (raw streams), gives an
