@@ -74,6 +74,8 @@ final class FrameDecoder {
         var fedKeyFlags: [Int64: Bool] = [:]
         /// The first frame placed since.
         var firstPts: Int64?
+        /// Where each keyframe decoded since stops being shown (the next frame's time), by its time.
+        var keyframeEnds: [Int64: Int64] = [:]
         var packetsWithoutFrame = 0
     }
 
@@ -104,6 +106,10 @@ final class FrameDecoder {
 
     /// How long `frame` is shown, when nothing after it says.
     func duration(of frame: Frame) -> Int64 { clock.duration(of: frame) }
+
+    /// Where the keyframe presented at `pts` stops being shown, when it was decoded since the decoder was
+    /// positioned and the frame after it too.
+    func displayEnd(ofKeyframeAt pts: Int64) -> Int64? { since.keyframeEnds[pts] }
 
     /// Whether the packet of the frame presented at `pts` was flagged as a keyframe, when known.
     func packetWasKeyframe(at pts: Int64) -> Bool? { since.fedKeyFlags[pts] }
@@ -235,6 +241,7 @@ final class FrameDecoder {
                 decoded.unref()
                 return
             }
+            if newest.isKeyframe { since.keyframeEnds[last] = pts }
             previous.take(newest)
             previousRange = last..<pts
             clock.observe(interval: pts - last)

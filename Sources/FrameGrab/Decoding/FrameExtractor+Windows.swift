@@ -17,6 +17,8 @@ extension FrameExtractor {
                 continue
             }
             for candidate in candidates {
+                // Presented before the window and known, decoded already, to be off screen when it opens.
+                if candidate.pts < lower, let end = decoder.displayEnd(ofKeyframeAt: candidate.pts), end <= lower { continue }
                 if let range = decoder.shownRange, range.lowerBound == candidate.pts, range.upperBound > lower,
                    isKeyframe(decoder.shown, pts: candidate.pts) {
                     return try picture(from: decoder.shown, pts: candidate.pts)
