@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// A video file opened with FFmpeg, and what is known about it before decoding anything.
 ///
@@ -37,7 +37,7 @@ public final class MediaAsset: Sendable {
 
     /// The demuxer opened to read the file's header, handed to the first generator that asks for one
     /// so that a file is probed once in the common case.
-    private let spareDemuxer: Mutex<DemuxerBox?>
+    private let spareDemuxer: Lock<DemuxerBox?>
 
     /// Opens the file and reads its header on the process's `WorkPool`, suspending meanwhile: the way to
     /// open a file from async code. Throws as `init(path:limits:videoStream:)`.
@@ -147,7 +147,7 @@ public final class MediaAsset: Sendable {
         }
         // Read nothing from the other streams: the demuxer skips their packets.
         format.readOnly(stream: chosen)
-        spareDemuxer = Mutex(DemuxerBox(format))
+        spareDemuxer = Lock(DemuxerBox(format))
     }
 
     /// Throws `unsupportedCodec` when this FFmpeg cannot decode the video track (a generator would fail
@@ -187,7 +187,7 @@ public final class MediaAsset: Sendable {
     }
 }
 
-/// Lets a demuxer sit in a `Mutex` or move to another thread; it is only ever used by one owner at a time.
+/// Lets a demuxer sit in a `Lock` or move to another thread; it is only ever used by one owner at a time.
 struct DemuxerBox: @unchecked Sendable {
     let format: FormatContext
     init(_ format: FormatContext) { self.format = format }

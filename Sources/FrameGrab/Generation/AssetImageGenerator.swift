@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// Makes still images of a video at requested times, like AVFoundation's `AVAssetImageGenerator`.
@@ -31,8 +32,8 @@ public final class AssetImageGenerator: Sendable {
         var deinterlaces = true
     }
 
-    private let configuration = Mutex(Configuration())
-    private let totals = Mutex(GenerationStatistics())
+    private let configuration = Lock(Configuration())
+    private let totals = Lock(GenerationStatistics())
     /// Bumped by `cancelAllImageGeneration()`; a run started before the bump ends its pending requests.
     private let cancellations = Atomic<Int>(0)
 

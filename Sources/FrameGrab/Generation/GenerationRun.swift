@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Synchronization
 
 /// One pass of a generator over a list of requests: the state machine behind `Results`.
@@ -32,7 +33,7 @@ final class GenerationRun: Sendable {
     private let stopped = Atomic<Bool>(false)
     /// Set by `stop()`: ends the blocking FFmpeg calls of this run's demuxers at once.
     private let cancellation = CancellationFlag()
-    private let state = Mutex(State())
+    private let state = Lock(State())
 
     private struct Lane {
         var answerer: AnswererBox?

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The threads FrameGrab does its blocking work on — opening and probing files, seeking and decoding,
 /// converting and encoding pictures — so that none of it runs on Swift's cooperative pool, whose few
@@ -39,7 +39,7 @@ public final class WorkPool: Sendable {
         var rest = Line()
     }
 
-    private let queue = Mutex(Queue())
+    private let queue = Lock(Queue())
     /// Counts queued jobs; the pool's own threads wait on it (never a thread of the cooperative pool).
     private let available = DispatchSemaphore(value: 0)
     /// Number of threads.

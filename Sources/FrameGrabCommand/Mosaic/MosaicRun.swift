@@ -1,6 +1,5 @@
 import Foundation
 import FrameGrab
-import Synchronization
 
 /// One invocation of `sheet` or `storyboard`: plans one output per input (refusing collisions before
 /// anything is decoded), then works through the inputs, several at once, each in one pass of the generator

@@ -1,6 +1,6 @@
 import Foundation
 import FrameGrab
-import Synchronization
+import Locking
 
 /// One invocation of the grab command: plans every output path, refuses collisions, then works through
 /// the inputs (several at once), streaming a line per result.
@@ -254,7 +254,7 @@ extension GrabRun {
 
 /// Counts of what happened, shared by the tasks of a run.
 final class Tally: Sendable {
-    private let counts = Mutex((written: 0, failed: 0))
+    private let counts = Lock((written: 0, failed: 0))
     func succeeded() { counts.withLock { $0.written += 1 } }
     func failed() { counts.withLock { $0.failed += 1 } }
     var failures: Int { counts.withLock { $0.failed } }

@@ -1,13 +1,13 @@
 import Dispatch
 import Foundation
 import FrameGrab
-import Synchronization
+import Locking
 
 /// SIGINT and SIGTERM: the first one cancels the work (finished images are still written, the rest are
 /// reported as cancelled); a second SIGINT exits at once. Atomic writes mean no partial PNG is ever left
 /// under a final name either way.
 package final class Interrupt: Sendable {
-    private let state = Mutex<(signal: Int32?, handler: (@Sendable () -> Void)?)>((nil, nil))
+    private let state = Lock<(signal: Int32?, handler: (@Sendable () -> Void)?)>((nil, nil))
     private nonisolated(unsafe) var sources: [DispatchSourceSignal] = []
 
     /// Where signals are handled: a serial queue of its own, which (unlike the width-limited global
