@@ -90,7 +90,7 @@ final class GenerationRun: Sendable {
             stop()
             return nil
         }
-        return await withTaskCancellationHandler {
+        let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ImageResult?, Never>) in
                 let jobs = state.withLock { state -> [@Sendable () -> Void] in
                     if state.done || state.reading >= order.count {
@@ -107,6 +107,12 @@ final class GenerationRun: Sendable {
         } onCancel: {
             stop()
         }
+        // Once more under the lock the result was handed over under, so that ThreadSanitizer sees the job
+        // that made it ordered before this task's reads. (The continuation orders them too, but when it is
+        // resumed before this task has suspended, with atomics inside the Swift runtime that TSan does not
+        // see.) One lock more per result.
+        state.withLock { _ in }
+        return result
     }
 
     /// Ends the run: a waiting consumer gets nil, lanes stop after the request they are on, decoders are
