@@ -45,7 +45,7 @@ package struct GrabRun: Sendable {
     /// Runs everything and returns the exit status.
     package func run() async -> Int32 {
         let started = ContinuousClock.now
-        let interrupt = Interrupt.install()
+        let interrupt = await Interrupt.install()
         guard let jobs = await planCancellably(interrupt: interrupt, plan) else { return interrupt.received.map { 128 + $0 } ?? 64 }
         if let signal = interrupt.received {
             // Interrupted while planning: nothing was decoded or written.
