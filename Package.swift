@@ -48,13 +48,15 @@ let package = Package(
         .target(name: "PNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("z")]),
         // Small C functions for JPEG (owning libjpeg's setjmp, as PNGCodec does libpng's) and lossy WebP encoding.
         .target(name: "ImageCodecs", dependencies: ["CJPEG", "CWebP"]),
-        .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec", "ImageCodecs"]),
+        // The package's one lock (a pthread mutex ThreadSanitizer sees, in place of Synchronization's Mutex).
+        .target(name: "Locking"),
+        .target(name: "FrameGrab", dependencies: ["CFFmpeg", "PNGCodec", "ImageCodecs", "Locking"]),
         // The command's engine: inputs, plan, run, report (and the command line's vocabulary: times,
         // templates), tested in-process; `framegrab` is argument parsing over it.
-        .target(name: "FrameGrabCommand", dependencies: ["FrameGrab", "TextRendering"]),
+        .target(name: "FrameGrabCommand", dependencies: ["FrameGrab", "TextRendering", "Locking"]),
         // Lines of text drawn with FreeType onto an RGBA canvas (the captions of contact sheets); depends on
-        // nothing else in the package.
-        .target(name: "TextRendering", dependencies: ["CFreeType"]),
+        // nothing else in the package but its lock.
+        .target(name: "TextRendering", dependencies: ["CFreeType", "Locking"]),
         .executableTarget(
             name: "framegrab",
             dependencies: [
@@ -73,8 +75,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["FrameGrab"], path: "Tests/TestSupport"),
         .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab", "TestSupport"]),
         .testTarget(name: "framegrabTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport"]),
-        .testTarget(name: "FrameGrabCommandTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport"]),
+        .testTarget(name: "FrameGrabCommandTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport", "Locking"]),
         // FrameGrab only for its PNG writer, to save a rendering to look at.
-        .testTarget(name: "TextRenderingTests", dependencies: ["TextRendering", "FrameGrab"]),
+        .testTarget(name: "TextRenderingTests", dependencies: ["TextRendering", "FrameGrab", "Locking"]),
     ]
 )

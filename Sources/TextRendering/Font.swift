@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import Locking
 
 /// A typeface at one pixel size, drawing single lines of text with FreeType: hinted, anti-aliased,
 /// kerned where the font has a kerning table. Each Unicode scalar of the text is one glyph, placed
@@ -32,7 +32,7 @@ public final class Font: Sendable {
     /// Pixels from one baseline to the next, as the font recommends (at least `ascent + descent`).
     public let lineHeight: Int
 
-    private let state: Mutex<GlyphSource>
+    private let state: Lock<GlyphSource>
 
     /// DejaVu Sans, from Debian's fonts-dejavu-core package; throws `fontFileNotFound` naming the
     /// package when it is not installed.
@@ -51,7 +51,7 @@ public final class Font: Sendable {
         (ascent, descent, lineHeight) = (source.ascent, source.descent, source.lineHeight)
         self.path = path
         self.pixelHeight = pixelHeight
-        state = Mutex(source)
+        state = Lock(source)
     }
 
     /// The box `text` occupies when drawn (see `TextMetrics`).

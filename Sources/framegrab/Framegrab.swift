@@ -22,7 +22,8 @@ struct Framegrab: AsyncParsableCommand {
     /// `framegrab --help` describes grabbing, the default subcommand, rather than only listing
     /// subcommands; everything else goes through argument-parser as usual.
     static func main() async {
-        // Before any thread is made: signals reach the handlers of a run only if every thread blocks them.
+        // First thing: the threads made from here block SIGINT and SIGTERM, and one that comes before a run
+        // hears signals is kept for it (see Interrupt.blockSignals).
         Interrupt.blockSignals()
         // Images are large, short-lived buffers made on several threads. glibc raises its mmap threshold to
         // the size of the largest block freed, after which such buffers come from per-thread heaps that keep

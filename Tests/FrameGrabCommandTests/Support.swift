@@ -1,11 +1,11 @@
 import Foundation
 import FrameGrab
 @testable import FrameGrabCommand
-import Synchronization
+import Locking
 
 /// What a run in this process said: its stdout and stderr lines, in order.
 final class CapturedOutput: Sendable {
-    private let lines = Mutex<[(descriptor: Int32, text: String)]>([])
+    private let lines = Lock<[(descriptor: Int32, text: String)]>([])
 
     /// An `Output` whose lines land here.
     func output(resultsToStandardError: Bool = false) -> Output {

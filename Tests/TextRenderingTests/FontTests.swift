@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 import TextRendering
 import XCTest
 
@@ -94,7 +94,7 @@ final class FontTests: XCTestCase {
         let font = try Font.dejaVuSans(pixelHeight: 14)
         let texts = (0..<16).map { "\($0):0\($0 % 10).\($0 * 37 % 1000) – ünïcode" }
         let expected = texts.map { rendering($0, font: font).pixels }
-        let results = Mutex<[Int: [UInt8]]>([:])
+        let results = Lock<[Int: [UInt8]]>([:])
         let fresh = try Font.dejaVuSans(pixelHeight: 14)  // its glyph cache fills from several threads at once
         DispatchQueue.concurrentPerform(iterations: texts.count) { index in
             let pixels = rendering(texts[index], font: fresh).pixels

@@ -145,6 +145,28 @@ import Testing
         }
     }
 
+    /// A signal that comes before the run has registered its handler (here while framegrab still reads its
+    /// times from a named pipe) is kept for the run, which stops as it would later: exit status 130,
+    /// nothing but cancellations. (It used to end the process by the signal's default action.)
+    @Test func aSignalBeforeTheRunStartsIsHeard() throws {
+        try Scratch.with { scratch in
+            try #require(mkfifo(scratch.path("times"), 0o644) == 0, "mkfifo: \(String(cString: strerror(errno)))")
+            let running = try Framegrab.start([bframesPath, "--times-file", "times", "--json", "-o", "out/{index}.png"], in: scratch.url)
+            // Opening the pipe to write returns once framegrab has opened it to read, so the signal comes
+            // after main() blocked signals and before the run installs its handler.
+            let writer = open(scratch.path("times"), O_WRONLY | O_CLOEXEC)
+            try #require(writer >= 0, "open: \(String(cString: strerror(errno)))")
+            running.send(SIGINT)
+            let times = Array("1\n2\n".utf8)
+            #expect(write(writer, times, times.count) == times.count)
+            close(writer)
+            let result = running.wait(timeout: 60)
+            expectNoCrash(result)
+            #expect(result.status == 130, "\(result)")
+            for record in jsonRecords(result) where !record.isImage { #expect(record.code == "cancelled", "\(record)") }
+        }
+    }
+
     /// A second SIGINT exits at once. Lines already printed are whole, and every file under a final name is a
     /// complete PNG (temporary files may be left behind, hidden, under other names).
     @Test func secondSigintExitsAtOnce() throws {

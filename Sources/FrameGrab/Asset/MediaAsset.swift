@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// A video file opened with FFmpeg, and what is known about it before decoding anything.
 ///
@@ -39,9 +39,9 @@ public final class MediaAsset: Sendable {
 
     /// The demuxer opened to read the file's header, handed to the first generator that asks for one
     /// so that a file is probed once in the common case.
-    private let spareDemuxer: Mutex<DemuxerBox?>
+    private let spareDemuxer: Lock<DemuxerBox?>
     /// What `measuredVideoDuration()` found, once it has looked.
-    let measuredLength = Mutex<MediaTime?>(nil)
+    let measuredLength = Lock<MediaTime?>(nil)
 
     /// Opens the file and reads its header on the process's `WorkPool`, suspending meanwhile: the way to
     /// open a file from async code. Throws as `init(path:limits:videoStream:)`.
@@ -159,7 +159,7 @@ public final class MediaAsset: Sendable {
             frameTiming = decodeTimes ? .decodeOrder : .presentationTimestamps
             if !atStart { spare = nil }
         }
-        spareDemuxer = Mutex(spare.map(DemuxerBox.init))
+        spareDemuxer = Lock(spare.map(DemuxerBox.init))
     }
 
     /// Throws `unsupportedCodec` when this FFmpeg cannot decode the video track (a generator would fail
@@ -209,7 +209,7 @@ public final class MediaAsset: Sendable {
     }
 }
 
-/// Lets a demuxer sit in a `Mutex` or move to another thread; it is only ever used by one owner at a time.
+/// Lets a demuxer sit in a `Lock` or move to another thread; it is only ever used by one owner at a time.
 struct DemuxerBox: @unchecked Sendable {
     let format: FormatContext
     init(_ format: FormatContext) { self.format = format }

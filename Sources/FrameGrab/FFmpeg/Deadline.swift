@@ -1,5 +1,5 @@
 internal import CFFmpeg
-import Synchronization
+import Locking
 
 /// The time limit of work on one input, shared by the demuxers opened on it (through FFmpeg's interrupt
 /// callback, which ends blocking reads with `AVERROR_EXIT`) and by the decode loop (which checks it before
@@ -11,7 +11,7 @@ final class Deadline: @unchecked Sendable {
     /// The limit it was made from, for messages.
     let limit: Duration?
     /// Nanoseconds of work left, how many jobs work now, and since when.
-    private let clock: Mutex<(left: Int64, active: Int, since: Int64)>
+    private let clock: Lock<(left: Int64, active: Int, since: Int64)>
 
     /// A limit of `limit` of work, starting with the work of the caller (one `begin()` already done);
     /// nil never passes.
@@ -25,7 +25,7 @@ final class Deadline: @unchecked Sendable {
             total = max(0, span.overflow ? Int64.max : span.partialValue.saturatingAdd(attoseconds / 1_000_000_000))
         }
         let now = fg_monotonic_ns()
-        clock = Mutex((total, 1, now))
+        clock = Lock((total, 1, now))
         fg_deadline_set(pointer, Self.instant(now: now, left: total, limited: limit != nil))
     }
 

@@ -1,9 +1,9 @@
 internal import CFFmpeg
-import Synchronization
+import Locking
 
 /// FFmpeg's own log output: silent unless asked for, so people read framegrab's messages, not decoder chatter.
 package enum FFmpegLog {
-    private static let chosen = Mutex(false)
+    private static let chosen = Lock(false)
 
     /// Shows FFmpeg's warnings and errors on stderr when true; silences them when false (the default).
     package static func setVerbose(_ verbose: Bool) {

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// Makes still images of a video at requested times, like AVFoundation's `AVAssetImageGenerator`.
@@ -19,8 +20,8 @@ public final class AssetImageGenerator: Sendable {
     /// The video the images are taken from.
     public let asset: MediaAsset
 
-    private let current: Mutex<GenerationSettings>
-    private let totals = Mutex(GenerationStatistics())
+    private let current: Lock<GenerationSettings>
+    private let totals = Lock(GenerationStatistics())
     /// Bumped by `cancelAllImageGeneration()`; a run started before the bump ends its pending requests.
     private let cancellations = Atomic<Int>(0)
 
@@ -28,7 +29,7 @@ public final class AssetImageGenerator: Sendable {
     /// square pixels, 8 bits per channel, HDR tone-mapped and deinterlaced, one decoder thread per core).
     public init(asset: MediaAsset, settings: GenerationSettings = GenerationSettings()) {
         self.asset = asset
-        current = Mutex(Self.valid(settings))
+        current = Lock(Self.valid(settings))
     }
 
     /// Every setting at once. The properties below are views of it; a run started by `images(for:)` or

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Synchronization
 
 /// One pass of a generator over a list of requests: the state machine behind `Results`.
@@ -32,7 +33,7 @@ final class GenerationRun: Sendable {
     private let stopped = Atomic<Bool>(false)
     /// Set by `stop()`: ends the blocking FFmpeg calls of this run's demuxers at once.
     private let cancellation = CancellationFlag()
-    private let state = Mutex(State())
+    private let state = Lock(State())
 
     private struct Lane {
         var answerer: AnswererBox?
@@ -89,7 +90,7 @@ final class GenerationRun: Sendable {
             stop()
             return nil
         }
-        return await withTaskCancellationHandler {
+        let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ImageResult?, Never>) in
                 let jobs = state.withLock { state -> [@Sendable () -> Void] in
                     if state.done || state.reading >= order.count {
@@ -106,6 +107,12 @@ final class GenerationRun: Sendable {
         } onCancel: {
             stop()
         }
+        // Once more under the lock the result was handed over under, so that ThreadSanitizer sees the job
+        // that made it ordered before this task's reads. (The continuation orders them too, but when it is
+        // resumed before this task has suspended, with atomics inside the Swift runtime that TSan does not
+        // see.) One lock more per result.
+        state.withLock { _ in }
+        return result
     }
 
     /// Ends the run: a waiting consumer gets nil, lanes stop after the request they are on, decoders are

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The memory, shared by every run of the process, that decoded images may take until their consumer is
 /// done with them (in the command: until they are encoded): runs answer ahead of their consumers only while
@@ -16,7 +16,7 @@ package final class ImageBudget: Sendable {
         var waiters: [@Sendable () -> Void] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Lock(State())
 
     /// A budget of `bytes` bytes, none of them used; a negative count is zero. Generators draw on `shared`.
     package init(bytes: Int) {

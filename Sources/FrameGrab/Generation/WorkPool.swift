@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The threads FrameGrab does its blocking work on — opening and probing files, seeking and decoding,
 /// converting and encoding pictures — so that none of it runs on Swift's cooperative pool, whose few
@@ -39,7 +39,7 @@ package final class WorkPool: Sendable {
         var rest = Line()
     }
 
-    private let queue = Mutex(Queue())
+    private let queue = Lock(Queue())
     /// Counts queued jobs; the pool's own threads wait on it (never a thread of the cooperative pool).
     private let available = DispatchSemaphore(value: 0)
     /// Number of threads.
@@ -58,16 +58,24 @@ package final class WorkPool: Sendable {
     /// `first`: for short work that hands a finished result on (encoding and writing an image), which runs
     /// before the decoding already queued.
     package func run<T: Sendable, E: Error>(first: Bool = false, _ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
-        let result: Result<T, E> = await withCheckedContinuation { continuation in
+        // The result is handed over under a lock; the continuation only wakes the caller. (The continuation
+        // orders the job before the caller too, but when the job resumes it before the caller has
+        // suspended, it does so with atomics inside the Swift runtime that ThreadSanitizer does not see,
+        // and TSan would report the caller's reads of what the job made as races.)
+        let handOver = Lock<Result<T, E>?>(nil)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             submit(first: first) {
+                let result: Result<T, E>
                 do throws(E) {
-                    continuation.resume(returning: .success(try body()))
+                    result = .success(try body())
                 } catch {
-                    continuation.resume(returning: .failure(error))
+                    result = .failure(error)
                 }
+                handOver.withLock { $0 = result }
+                continuation.resume()
             }
         }
-        return try result.get()
+        return try handOver.withLock { $0! }.get()
     }
 
     /// Queues `job` to run on one of the pool's threads (`first`: before the ordinary jobs queued).

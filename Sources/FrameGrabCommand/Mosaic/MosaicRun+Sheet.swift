@@ -1,11 +1,11 @@
 import Foundation
 import FrameGrab
-import Synchronization
+import Locking
 
 /// The canvas of one picture being made, filled on the work pool as stills arrive.
 final class CanvasBox: Sendable {
-    let canvas: Mutex<MosaicCanvas>
-    init(width: Int, height: Int) { canvas = Mutex(MosaicCanvas(width: width, height: height)) }
+    let canvas: Lock<MosaicCanvas>
+    init(width: Int, height: Int) { canvas = Lock(MosaicCanvas(width: width, height: height)) }
     var snapshot: MosaicCanvas { canvas.withLock { $0 } }
 }
 

@@ -1,6 +1,5 @@
 import Foundation
 import FrameGrab
-import Synchronization
 
 /// One invocation of `sheet` or `storyboard`: plans one output per input (refusing collisions before
 /// anything is decoded), then works through the inputs, several at once, each in one pass of the generator
@@ -30,7 +29,7 @@ package struct MosaicRun: Sendable {
     /// 64 a collision, 130 interrupted.
     package func run() async -> Int32 {
         let started = ContinuousClock.now
-        let interrupt = Interrupt.install()
+        let interrupt = await Interrupt.install()
         guard let jobs = await planCancellably(interrupt: interrupt, plan) else { return interrupt.received.map { 128 + $0 } ?? 64 }
         let notVideoWhenPlanned = counts.snapshot.notVideo
         let perInput = settings.selection.withoutDuration?.count ?? 0

@@ -1,6 +1,6 @@
 import Foundation
 import FrameGrab
-import Synchronization
+import Locking
 
 /// Writes whole lines to stdout and stderr, one `write` per line under one lock, so lines from concurrent
 /// tasks never interleave and each reaches a pipe as soon as it is complete.
@@ -9,7 +9,7 @@ import Synchronization
 /// is written and drawn again after it.
 package final class Output: Sendable {
     /// What the status line on stderr shows, recomputed at each drawing; nil when there is none.
-    private let lock = Mutex<(@Sendable () -> String)?>(nil)
+    private let lock = Lock<(@Sendable () -> String)?>(nil)
     /// Where result lines go: stdout, or stderr when stdout carries an image (`-o -`).
     private let resultDescriptor: Int32
     /// In-process tests: what would be written, by descriptor, instead of writing it.

@@ -1,6 +1,6 @@
 import Foundation
 import FrameGrab
-import Synchronization
+import Locking
 
 /// What a run has done so far, counted by its tasks; read by the progress bar and the summary.
 package final class RunCounts: Sendable {
@@ -12,7 +12,7 @@ package final class RunCounts: Sendable {
         var skipped = 0
         var notVideo = 0
     }
-    private let counts = Mutex(Snapshot())
+    private let counts = Lock(Snapshot())
 
     func update(_ change: (inout Snapshot) -> Void) { counts.withLock { change(&$0) } }
     var snapshot: Snapshot { counts.withLock { $0 } }
@@ -27,7 +27,7 @@ final class ProgressBar: Sendable {
     private let totalFiles: Int
     private let totalRequests: Int
     private let started = ContinuousClock.now
-    private let ticker = Mutex<Task<Void, Never>?>(nil)
+    private let ticker = Lock<Task<Void, Never>?>(nil)
 
     init(output: Output, counts: RunCounts, totalFiles: Int, totalRequests: Int) {
         self.output = output

@@ -1,6 +1,6 @@
 import Foundation
 import FrameGrab
-import Synchronization
+import Locking
 
 /// How many images the whole process encodes (or compares) at once, whatever `--jobs` is: a slot is taken
 /// before an image is handed to an encoder and given back when it is written. A job that finds no free
@@ -8,10 +8,10 @@ import Synchronization
 final class EncoderSlots: Sendable {
     static let shared = EncoderSlots(max(2, ProcessInfo.processInfo.activeProcessorCount))
 
-    private let state: Mutex<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
+    private let state: Lock<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
 
     init(_ count: Int) {
-        state = Mutex((count, []))
+        state = Lock((count, []))
     }
 
     /// Takes a slot, suspending until one is free.

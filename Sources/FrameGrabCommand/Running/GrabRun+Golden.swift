@@ -1,6 +1,6 @@
 import Foundation
 import FrameGrab
-import Synchronization
+import Locking
 
 /// `framegrab IN -t … --golden DIR`: each image is compared with the file the same request would write with
 /// `-o DIR/<template>` instead of being written.
@@ -11,7 +11,7 @@ package final class GoldenCheck: Sendable {
     let resize: Bool
     /// Where difference images of failing requests go (the request's path relative to `folder`), if anywhere.
     let diffOut: String?
-    private let unreadableCount = Mutex(0)
+    private let unreadableCount = Lock(0)
 
     package init(folder: String, thresholds: ComparisonThresholds, resize: Bool, diffOut: String?) {
         self.folder = folder

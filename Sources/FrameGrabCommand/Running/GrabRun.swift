@@ -1,6 +1,6 @@
 import Foundation
 import FrameGrab
-import Synchronization
+import Locking
 
 /// One invocation of the grab command: plans every output path, refuses collisions, then works through
 /// the inputs (several at once), streaming a line per result.
@@ -45,7 +45,7 @@ package struct GrabRun: Sendable {
     /// Runs everything and returns the exit status.
     package func run() async -> Int32 {
         let started = ContinuousClock.now
-        let interrupt = Interrupt.install()
+        let interrupt = await Interrupt.install()
         guard let jobs = await planCancellably(interrupt: interrupt, plan) else { return interrupt.received.map { 128 + $0 } ?? 64 }
         if let signal = interrupt.received {
             // Interrupted while planning: nothing was decoded or written.
@@ -252,7 +252,7 @@ extension GrabRun {
 
 /// Counts of what happened, shared by the tasks of a run.
 final class Tally: Sendable {
-    private let counts = Mutex((written: 0, failed: 0))
+    private let counts = Lock((written: 0, failed: 0))
     func succeeded() { counts.withLock { $0.written += 1 } }
     func failed() { counts.withLock { $0.failed += 1 } }
     var failures: Int { counts.withLock { $0.failed } }
