@@ -74,7 +74,8 @@ let package = Package(
         // Fixture paths, the manifest ffprobe wrote about them, and the frame-number reader: shared by the tests.
         .target(name: "TestSupport", dependencies: ["FrameGrab"], path: "Tests/TestSupport"),
         .testTarget(name: "FrameGrabTests", dependencies: ["FrameGrab", "TestSupport"]),
-        .testTarget(name: "framegrabTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport"]),
+        // Help/ holds the pinned --help texts, read by HelpTextTests from the source tree.
+        .testTarget(name: "framegrabTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport"], exclude: ["Help"]),
         .testTarget(name: "FrameGrabCommandTests", dependencies: ["FrameGrab", "FrameGrabCommand", "TestSupport", "Locking"]),
         // FrameGrab only for its PNG writer, to save a rendering to look at.
         .testTarget(name: "TextRenderingTests", dependencies: ["TextRendering", "FrameGrab", "Locking"]),
