@@ -200,6 +200,7 @@ struct Grab: AsyncParsableCommand {
         settings.png = pngOptions
         settings.json = json
         if let jobs = batch.jobs { settings.jobs = jobs }
+        settings.decoderThreads = batch.threads
         settings.skipExisting = batch.skipExisting
         settings.shard = batch.shard
         settings.quiet = batch.quiet

@@ -180,6 +180,7 @@ enum MosaicOutput {
         settings.toleranceBefore = tolerances.before
         settings.toleranceAfter = tolerances.after
         if let jobs = batch.jobs { settings.jobs = jobs }
+        settings.decoderThreads = batch.threads
         settings.skipExisting = batch.skipExisting
         settings.shard = batch.shard
         settings.quiet = batch.quiet

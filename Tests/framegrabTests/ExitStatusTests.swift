@@ -52,6 +52,8 @@ import Testing
         ["-t", "1", "--aperture", "wide"],
         ["-t", "1", "--png-compression", "10"],
         ["-t", "1", "--jobs", "0"],
+        ["-t", "1", "--threads", "0"],
+        ["-t", "1", "--threads", "65"],
         ["-t", "1", "--no-such-option"],
         ["-t"],
         [],

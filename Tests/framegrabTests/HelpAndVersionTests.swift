@@ -32,7 +32,7 @@ import Testing
 
     /// The options as this test knows them; the declared ones must be the same list.
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
-                               "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--verbose",
+                               "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--threads", "--verbose",
                                "--recursive", "--times-file", "--every", "--count", "--max-requests", "--skip-existing", "--shard", "--quiet",
                                "--metadata", "--golden", "--max-pixels", "--timeout", "--stream", "--format", "--quality"]
 

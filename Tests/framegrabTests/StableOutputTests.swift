@@ -21,14 +21,16 @@ func pngChunks(_ bytes: [UInt8]) -> [(type: String, data: [UInt8])] {
     static let inputs = ["h264-bframes.mp4", "vp9.webm", "h264-offset.ts", "rotated90.mp4"].map(Fixtures.path)
     static let times = ["0.5", "3.96", "1", "2.5", "0", "3.5"]
 
-    /// The same requests, in another order, with other job counts (and so other decoder threading), give the
-    /// same bytes.
+    /// The same requests, in another order, with other job counts and decoder thread counts, give the same
+    /// bytes.
     @Test func bytesDoNotDependOnJobsOrRequestOrder() throws {
         try Scratch.with { scratch in
             let runs: [(folder: String, inputs: [String], times: [String], extra: [String])] = [
                 ("a", Self.inputs, Self.times, ["-j", "1"]),
                 ("b", Self.inputs.reversed(), Self.times.reversed(), ["-j", "4"]),
                 ("c", [Self.inputs[2], Self.inputs[0], Self.inputs[3], Self.inputs[1]], [Self.times[3], Self.times[0], Self.times[5], Self.times[1], Self.times[4], Self.times[2]], ["-j", "2"]),
+                ("d", Self.inputs, Self.times, ["-j", "1", "--threads", "1"]),
+                ("e", Self.inputs.reversed(), Self.times, ["-j", "2", "--threads", "8"]),
             ]
             for run in runs {
                 let result = try scratch.run(run.inputs + ["-t", run.times.joined(separator: ","), "-o", run.folder + "/{name}-{ms}.png"] + run.extra)

@@ -139,7 +139,7 @@ package struct MosaicRun: Sendable {
             generator.requestedTimeToleranceBefore = settings.toleranceBefore
             generator.requestedTimeToleranceAfter = settings.toleranceAfter
             generator.maximumSize = PixelSize(width: settings.tileWidth, height: 0)
-            generator.decoderThreadCount = concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
+            generator.decoderThreadCount = GrabSettings.decoderThreads(requested: settings.decoderThreads, concurrent: concurrent)
             switch settings.kind {
             case .sheet(let header, let timestamps):
                 try await makeSheet(job, asset: asset, generator: generator, times: times, length: length,

@@ -28,6 +28,8 @@ package struct MosaicSettings: Sendable {
     package var quality = ImageFormat.defaultQuality
     package var json = false
     package var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// `--threads`: decoder threads for each input; nil shares the cores among the inputs worked on at once.
+    package var decoderThreads: Int?
     package var skipExisting = false
     package var shard: Shard?
     package var quiet = false

@@ -28,6 +28,8 @@ package struct GrabSettings: Sendable {
     package var json = false
     /// How many inputs are worked on at once.
     package var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// `--threads`: decoder threads for each input; nil shares the cores among the inputs worked on at once.
+    package var decoderThreads: Int?
     package var skipExisting = false
     package var shard: Shard?
     /// No progress bar and no summary line.
@@ -46,6 +48,14 @@ package struct GrabSettings: Sendable {
     package var maximumRequests = GrabSettings.defaultMaximumRequests
 
     package static let defaultMaximumRequests = 20_000
+
+    /// The decoder threads of each input (`AssetImageGenerator.decoderThreadCount`): `requested` (`--threads`)
+    /// when given; otherwise, when `concurrent` inputs are decoded at once, they share the cores instead of
+    /// each asking for all of them, and one input alone gets 0, the library's default (one per core).
+    package static func decoderThreads(requested: Int?, concurrent: Int) -> Int {
+        if let requested { return max(1, requested) }
+        return concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
+    }
 
     /// Settings with the defaults of the command line for everything but the inputs, the times and the template.
     package init(inputs: [String], selection: TimeSelection, template: OutputTemplate) {

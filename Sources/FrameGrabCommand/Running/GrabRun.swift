@@ -73,11 +73,6 @@ package struct GrabRun: Sendable {
 
     // MARK: Working
 
-    /// When several files are decoded at once, they share the cores instead of each asking for all of them.
-    private func decoderThreads(concurrent: Int) -> Int {
-        concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
-    }
-
     private func process(_ job: Job, concurrent: Int) async {
         // --skip-existing: requests whose image is already there are answered without decoding.
         var pending = job.requests
@@ -131,7 +126,7 @@ package struct GrabRun: Sendable {
         generator.outputDepth = settings.depth
         generator.hdrPolicy = settings.hdr
         generator.deinterlaces = settings.deinterlaces
-        generator.decoderThreadCount = decoderThreads(concurrent: concurrent)
+        generator.decoderThreadCount = GrabSettings.decoderThreads(requested: settings.decoderThreads, concurrent: concurrent)
         let times = pending.map { $0.specification.resolve(duration: length) }
         var answered = Set<Int>()
         // Images are encoded and written on other cores while the decoder moves on; the process encodes

@@ -89,6 +89,9 @@ struct BatchOptions: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
 
+    @Option(help: ArgumentHelp("Decoder threads for each input (default: one per core, shared by the inputs worked on at once).", valueName: "n"))
+    var threads: Int?
+
     @Flag(name: .customLong("skip-existing"), help: "Do not decode what is already written, complete (reported as skipped).")
     var skipExisting = false
 
@@ -103,7 +106,13 @@ struct BatchOptions: ParsableArguments {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if let threads, !BatchOptions.threadRange.contains(threads) {
+            throw ValidationError("--threads must be from \(BatchOptions.threadRange.lowerBound) to \(BatchOptions.threadRange.upperBound).")
+        }
     }
+
+    /// What `--threads` accepts (FFmpeg takes more, but more decoder threads than this only costs memory).
+    static let threadRange = 1...64
 }
 
 /// The image files' format: shared by grab, sheet and storyboard.
