@@ -187,20 +187,19 @@ struct Grab: AsyncParsableCommand {
         }
         var settings = GrabSettings(inputs: inputs, selection: try timeOptions.selection(), template: template)
         settings.recursive = batch.recursive
-        settings.toleranceBefore = tolerances.before
-        settings.toleranceAfter = tolerances.after
-        settings.maximumSize = maxSize ?? .zero
-        settings.autorotate = !noAutorotate
-        settings.aperture = aperture
-        settings.depth = depth
-        settings.hdr = hdr
-        settings.deinterlaces = !noDeinterlace
+        tolerances.apply(to: &settings.generation)
+        settings.generation.maximumSize = maxSize ?? .zero
+        settings.generation.appliesPreferredTrackTransform = !noAutorotate
+        settings.generation.apertureMode = aperture
+        settings.generation.outputDepth = depth
+        settings.generation.hdrPolicy = hdr
+        settings.generation.deinterlaces = !noDeinterlace
+        settings.generation.decoderThreadCount = batch.threads ?? 0
         settings.format = format
         settings.quality = formatOptions.quality ?? ImageFormat.defaultQuality
         settings.png = pngOptions
         settings.json = json
         if let jobs = batch.jobs { settings.jobs = jobs }
-        settings.decoderThreads = batch.threads
         settings.skipExisting = batch.skipExisting
         settings.shard = batch.shard
         settings.quiet = batch.quiet

@@ -177,10 +177,9 @@ enum MosaicOutput {
     static func apply(batch: BatchOptions, tolerances: ToleranceOptions, limits: LimitOptions, timeOptions: TimeOptions,
                       to settings: inout MosaicSettings) {
         settings.recursive = batch.recursive
-        settings.toleranceBefore = tolerances.before
-        settings.toleranceAfter = tolerances.after
+        tolerances.apply(to: &settings.generation)
+        settings.generation.decoderThreadCount = batch.threads ?? 0
         if let jobs = batch.jobs { settings.jobs = jobs }
-        settings.decoderThreads = batch.threads
         settings.skipExisting = batch.skipExisting
         settings.shard = batch.shard
         settings.quiet = batch.quiet

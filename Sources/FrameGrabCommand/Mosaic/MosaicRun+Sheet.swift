@@ -27,7 +27,7 @@ extension MosaicRun {
         var tiles = [SheetRecord.Tile?](repeating: nil, count: times.count)
         // Exact stills are captioned with the time asked for (the frame on screen then); stills from a
         // window, with the frame's own time.
-        let exact = settings.toleranceBefore == .zero && settings.toleranceAfter == .zero
+        let exact = settings.generation.isExact
         for await result in generator.results(for: times) {
             let position = result.requestIndex, cell = layout.cellRect(position)
             switch result.outcome {
@@ -79,7 +79,6 @@ extension MosaicRun {
             }
         }
         try await write(box.snapshot, to: job.path)
-        tally.succeeded()
         counts.update { $0.written += 1 }
         reporter.emit(SheetRecord(input: input, path: job.path, width: layout.width, height: layout.height, tiles: answered))
     }

@@ -67,7 +67,6 @@ extension MosaicRun {
             let reason = (error as? AtomicFile.WriteError)?.reason ?? (error as NSError).localizedDescription
             throw FrameGrabError(.writeFailed, "cannot write \(vttPath): \(reason)", path: input)
         }
-        tally.succeeded()
         counts.update { $0.written += 1 }
         reporter.emit(StoryboardRecord(input: input, vtt: vttPath, sprites: names.map { StoryboardRun.join(folder, $0) },
                                        cues: times.count, cell: layout.cell))

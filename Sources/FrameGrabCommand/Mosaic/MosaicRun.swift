@@ -4,12 +4,11 @@ import FrameGrab
 /// One invocation of `sheet` or `storyboard`: plans one output per input (refusing collisions before
 /// anything is decoded), then works through the inputs, several at once, each in one pass of the generator
 /// over all its times; every still is the frame `grab` would write at that time and size.
-package struct MosaicRun: Sendable {
+package struct MosaicRun: BatchRun {
     package let settings: MosaicSettings
     let output: Output
     let reporter: Reporter
     let counts = RunCounts()
-    let tally = Tally()
 
     /// An input and where its picture goes: the sheet's path, or the storyboard's base (`.vtt` and
     /// `-storyboard-N.<ext>` are added).
@@ -26,26 +25,14 @@ package struct MosaicRun: Sendable {
     }
 
     /// Runs everything and returns the exit status: 0 every picture written, 1 some input or still failed,
-    /// 64 a collision, 130 interrupted.
-    package func run() async -> Int32 {
-        let started = ContinuousClock.now
-        let interrupt = await Interrupt.install()
-        guard let jobs = await planCancellably(interrupt: interrupt, plan) else { return interrupt.received.map { 128 + $0 } ?? 64 }
-        let notVideoWhenPlanned = counts.snapshot.notVideo
-        let perInput = settings.selection.withoutDuration?.count ?? 0
-        let progress = ProgressBar.wanted(quiet: settings.quiet)
-            ? ProgressBar(output: output, counts: counts, totalFiles: jobs.count, totalRequests: perInput * jobs.count) : nil
-        progress?.start()
-        await workThrough(jobs, limit: settings.jobs, counts: counts, interrupt: interrupt) { job in
-            await process(job, concurrent: min(settings.jobs, jobs.count))
-        }
-        progress?.stop()
-        let done = counts.snapshot
-        Summary.report(done, files: jobs.count - (done.notVideo - notVideoWhenPlanned),
-                       elapsed: ProgressBar.seconds(ContinuousClock.now - started), quiet: settings.quiet, reporter: reporter)
-        if let signal = interrupt.received { return 128 + signal }
-        return tally.failures > 0 ? 1 : 0
-    }
+    /// 64 a collision, 128 + the signal.
+    package func run() async -> Int32 { await runThrough() }
+
+    var concurrency: Int { settings.jobs }
+    var quiet: Bool { settings.quiet }
+    var summaryIsQuiet: Bool { settings.quiet }
+    func requestCount(of jobs: [Job]) -> Int { (settings.selection.withoutDuration?.count ?? 0) * jobs.count }
+    func exitStatus() -> Int32 { counts.snapshot.failed > 0 ? 1 : 0 }
 
     // MARK: Planning
 
@@ -113,7 +100,7 @@ package struct MosaicRun: Sendable {
 
     // MARK: Working
 
-    private func process(_ job: Job, concurrent: Int) async {
+    func process(_ job: Job, concurrent: Int) async {
         let input = job.input.path
         if settings.skipExisting, let existing = existingOutput(job) {
             counts.update { $0.skipped += 1 }
@@ -135,11 +122,7 @@ package struct MosaicRun: Sendable {
             try asset.requireDecoder()
             let length = try await asset.measuredVideoDuration()
             let times = try times(of: asset, length: length)
-            let generator = AssetImageGenerator(asset: asset)
-            generator.requestedTimeToleranceBefore = settings.toleranceBefore
-            generator.requestedTimeToleranceAfter = settings.toleranceAfter
-            generator.maximumSize = PixelSize(width: settings.tileWidth, height: 0)
-            generator.decoderThreadCount = GrabSettings.decoderThreads(requested: settings.decoderThreads, concurrent: concurrent)
+            let generator = AssetImageGenerator(asset: asset, settings: settings.generation.sharing(cores: concurrent))
             switch settings.kind {
             case .sheet(let header, let timestamps):
                 try await makeSheet(job, asset: asset, generator: generator, times: times, length: length,
@@ -183,13 +166,11 @@ package struct MosaicRun: Sendable {
     // MARK: Reporting
 
     func reportFailure(input: String, error: FrameGrabError) {
-        tally.failed()
         counts.update { $0.failed += 1 }
         reporter.emit(InputFailureRecord(input: input, error: error))
     }
 
     func reportFailure(input: String, index: Int, requested: MediaTime, error: FrameGrabError) {
-        tally.failed()
         counts.update { $0.failed += 1; $0.requestsDone += 1 }
         reporter.emit(RequestFailureRecord(input: input, index: index, requested: requested, error: error))
     }

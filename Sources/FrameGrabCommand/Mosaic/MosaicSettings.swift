@@ -16,10 +16,11 @@ package struct MosaicSettings: Sendable {
     package var inputs: [String]
     package var recursive = false
     package var selection: TimeSelection
-    package var toleranceBefore = MediaTime.zero
-    package var toleranceAfter = MediaTime.zero
-    /// The width of a tile or cell; its height follows the display aspect.
-    package var tileWidth: Int
+    /// Which frame each tile or cell gets and its size, as the generator takes them: `--tolerance`,
+    /// `--threads`, and the tile width as the maximum size (its height follows the display aspect).
+    package var generation = GenerationSettings()
+    /// The width of a tile or cell.
+    package var tileWidth: Int { generation.maximumSize.width }
     package var columns: Int
     /// Sheets: where each sheet goes (`{name}`, `{dir}`). Storyboards: the folder, as a template whose
     /// `{dir}/{name}` names the VTT (`.vtt`) and the sprites (`-storyboard-N.<ext>`).
@@ -28,8 +29,6 @@ package struct MosaicSettings: Sendable {
     package var quality = ImageFormat.defaultQuality
     package var json = false
     package var jobs = ProcessInfo.processInfo.activeProcessorCount
-    /// `--threads`: decoder threads for each input; nil shares the cores among the inputs worked on at once.
-    package var decoderThreads: Int?
     package var skipExisting = false
     package var shard: Shard?
     package var quiet = false
@@ -42,7 +41,7 @@ package struct MosaicSettings: Sendable {
         self.kind = kind
         self.inputs = inputs
         self.selection = selection
-        self.tileWidth = tileWidth
+        generation.maximumSize = PixelSize(width: tileWidth, height: 0)
         self.columns = columns
         self.output = output
         self.format = format

@@ -97,7 +97,7 @@ extension GrabRun {
                         output.standardError("framegrab: refusing to run: -o - writes one image to standard output, but \(input.path) gets \(count) times; ask for one, or write files with -o DIR/")
                         return nil
                     }
-                    job.requests.append(Request(index: index, specification: specification, path: path))
+                    job.requests.append(Request(index: index, specification: specification, path: path, duration: job.duration ?? .invalid))
                     continue
                 }
                 let key = named != nil ? namedKeys[offset][position] : GrabRun.canonicalPath(path)
@@ -110,7 +110,7 @@ extension GrabRun {
                     return nil
                 }
                 owners[key] = (input.path, index, specification)
-                job.requests.append(Request(index: index, specification: specification, path: path))
+                job.requests.append(Request(index: index, specification: specification, path: path, duration: job.duration ?? .invalid))
             }
             jobs.append(job)
         }

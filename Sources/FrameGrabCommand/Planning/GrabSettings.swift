@@ -9,15 +9,9 @@ package struct GrabSettings: Sendable {
     package var recursive = false
     /// The times asked for each input.
     package var selection: TimeSelection
-    package var toleranceBefore = MediaTime.zero
-    package var toleranceAfter = MediaTime.zero
-    /// `--max-size`; zero sides are free.
-    package var maximumSize = PixelSize.zero
-    package var autorotate = true
-    package var aperture = ApertureMode.productionAperture
-    package var depth = OutputDepth.eight
-    package var hdr = HDRPolicy.toneMap
-    package var deinterlaces = true
+    /// Which frame each request gets and what its image looks like, as the generator takes them (`--tolerance`,
+    /// `--max-size`, `--no-autorotate`, `--aperture`, `--depth`, `--hdr`, `--no-deinterlace`, `--threads`).
+    package var generation = GenerationSettings()
     /// Where each image goes (`-o`).
     package var template: OutputTemplate
     /// The image files' format (`--format`, or the template's extension).
@@ -28,8 +22,6 @@ package struct GrabSettings: Sendable {
     package var json = false
     /// How many inputs are worked on at once.
     package var jobs = ProcessInfo.processInfo.activeProcessorCount
-    /// `--threads`: decoder threads for each input; nil shares the cores among the inputs worked on at once.
-    package var decoderThreads: Int?
     package var skipExisting = false
     package var shard: Shard?
     /// No progress bar and no summary line.
@@ -49,18 +41,22 @@ package struct GrabSettings: Sendable {
 
     package static let defaultMaximumRequests = 20_000
 
-    /// The decoder threads of each input (`AssetImageGenerator.decoderThreadCount`): `requested` (`--threads`)
-    /// when given; otherwise, when `concurrent` inputs are decoded at once, they share the cores instead of
-    /// each asking for all of them, and one input alone gets 0, the library's default (one per core).
-    package static func decoderThreads(requested: Int?, concurrent: Int) -> Int {
-        if let requested { return max(1, requested) }
-        return concurrent > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent) : 0
-    }
-
     /// Settings with the defaults of the command line for everything but the inputs, the times and the template.
     package init(inputs: [String], selection: TimeSelection, template: OutputTemplate) {
         self.inputs = inputs
         self.selection = selection
         self.template = template
+    }
+}
+
+extension GenerationSettings {
+    /// These settings for one of `concurrent` inputs decoded at once: without `--threads` (a thread count of
+    /// 0) the inputs share the cores instead of each asking for all of them; one input alone keeps 0, the
+    /// library's default (one per core).
+    package func sharing(cores concurrent: Int) -> GenerationSettings {
+        guard decoderThreadCount == 0, concurrent > 1 else { return self }
+        var shared = self
+        shared.decoderThreadCount = max(1, ProcessInfo.processInfo.activeProcessorCount / concurrent)
+        return shared
     }
 }

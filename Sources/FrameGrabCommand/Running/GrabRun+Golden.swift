@@ -56,7 +56,7 @@ extension GrabRun {
     }
 
     /// Compares a generated image with its golden file and reports the verdict (instead of writing it).
-    func check(_ generated: GeneratedImage, against golden: GoldenCheck, for request: Request, of input: String, requestedTime: MediaTime) {
+    func check(_ generated: GeneratedImage, against golden: GoldenCheck, for request: Request, of input: String) {
         let verdict: PairVerdict
         var goldenImage: FrameImage?
         if !FileManager.default.fileExists(atPath: request.path) {
@@ -83,13 +83,12 @@ extension GrabRun {
             }
         }
         // The progress bar and the summary line count a matching image as written, anything else as failed.
-        if verdict.kind == .pass { tally.succeeded() } else { tally.failed() }
         counts.update { counts in
             if verdict.kind == .pass { counts.written += 1 } else { counts.failed += 1 }
             counts.requestsDone += 1
         }
         let shown = PairVerdict(kind: verdict.kind, metrics: verdict.metrics, reasons: reasons, resized: verdict.resized)
-        let image = ImageFacts(input: input, index: request.index, requested: requestedTime, generated: generated)
+        let image = ImageFacts(input: input, index: request.index, requested: request.time, generated: generated)
         reporter.emit(VerdictRecord(subject: .image(image, golden: request.path), verdict: shown, diff: diffPath))
     }
 }

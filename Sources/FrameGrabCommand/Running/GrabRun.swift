@@ -4,19 +4,34 @@ import Locking
 
 /// One invocation of the grab command: plans every output path, refuses collisions, then works through
 /// the inputs (several at once), streaming a line per result.
-package struct GrabRun: Sendable {
+package struct GrabRun: BatchRun {
     let settings: GrabSettings
     let output: Output
     /// Prints every record of the run, as JSON or plain lines.
     let reporter: Reporter
-    let tally = Tally()
     let counts = RunCounts()
 
-    /// A request of one input: its position (from 1), what was asked and where it goes.
+    /// A request of one input: its position (from 1), what was asked, where it goes, and the time asked
+    /// for, resolved once the video's length is known (`.invalid` until then for a share of it).
     struct Request: Sendable {
         let index: Int
         let specification: TimeSpecification
         let path: String
+        private(set) var time: MediaTime
+
+        init(index: Int, specification: TimeSpecification, path: String, duration: MediaTime) {
+            self.index = index
+            self.specification = specification
+            self.path = path
+            time = specification.resolve(duration: duration)
+        }
+
+        /// The request with its time placed in a video of `length` (for `%` times).
+        func placed(in length: MediaTime) -> Request {
+            var placed = self
+            placed.time = specification.resolve(duration: length)
+            return placed
+        }
     }
 
     /// An input with its requests planned.
@@ -42,38 +57,13 @@ package struct GrabRun: Sendable {
         reporter = Reporter(output: output, json: settings.json)
     }
 
-    /// Runs everything and returns the exit status.
-    package func run() async -> Int32 {
-        let started = ContinuousClock.now
-        let interrupt = await Interrupt.install()
-        guard let jobs = await planCancellably(interrupt: interrupt, plan) else { return interrupt.received.map { 128 + $0 } ?? 64 }
-        if let signal = interrupt.received {
-            // Interrupted while planning: nothing was decoded or written.
-            Summary.report(counts.snapshot, files: jobs.count, elapsed: ProgressBar.seconds(ContinuousClock.now - started),
-                           quiet: settings.quiet || (settings.json && settings.toStandardOutput), reporter: reporter)
-            return 128 + signal
-        }
-        // Files found in folders that turn out not to be video when their job opens them are not counted as files.
-        let notVideoWhenPlanned = counts.snapshot.notVideo
-        let progress = ProgressBar.wanted(quiet: settings.quiet)
-            ? ProgressBar(output: output, counts: counts, totalFiles: jobs.count, totalRequests: jobs.reduce(0) { $0 + $1.requests.count })
-            : nil
-        progress?.start()
-        await workThrough(jobs, limit: settings.jobs, counts: counts, interrupt: interrupt) { job in
-            await process(job, concurrent: min(settings.jobs, jobs.count))
-        }
-        progress?.stop()
-        // With -o - and --json, stderr carries the JSON lines: the {"summary"} object stands for the summary line.
-        let done = counts.snapshot
-        Summary.report(done, files: jobs.count - (done.notVideo - notVideoWhenPlanned), elapsed: ProgressBar.seconds(ContinuousClock.now - started),
-                       quiet: settings.quiet || (settings.json && settings.toStandardOutput), reporter: reporter)
-        if let signal = interrupt.received { return 128 + signal }
-        return settings.golden?.exitStatus(failures: tally.failures) ?? (tally.failures > 0 ? 1 : 0)
-    }
+    /// Runs everything and returns the exit status: 0 every image written (or matching its golden image),
+    /// 1 a request or input failed, 2 a golden image unreadable, 64 a collision, 128 + the signal.
+    package func run() async -> Int32 { await runThrough() }
 
     // MARK: Working
 
-    private func process(_ job: Job, concurrent: Int) async {
+    func process(_ job: Job, concurrent: Int) async {
         // --skip-existing: requests whose image is already there are answered without decoding.
         var pending = job.requests
         var skipped: [Request] = []
@@ -81,10 +71,9 @@ package struct GrabRun: Sendable {
             skipped = pending.filter { CompleteImage.exists(at: $0.path, format: settings.format) }
             pending = pending.filter { !CompleteImage.exists(at: $0.path, format: settings.format) }
         }
-        let knownDuration = job.duration ?? .invalid
-        let skippedNeedDuration = skipped.contains(where: \.specification.needsDuration) && !knownDuration.isNumeric
+        let skippedNeedDuration = skipped.contains { !$0.time.isNumeric && $0.specification.needsDuration }
         if pending.isEmpty && !skippedNeedDuration {
-            for request in skipped { reportSkipped(input: job.input, request: request, requestedTime: request.specification.resolve(duration: knownDuration)) }
+            for request in skipped { reportSkipped(input: job.input, request: request) }
             return
         }
         let asset: MediaAsset
@@ -109,25 +98,20 @@ package struct GrabRun: Sendable {
         } catch {
             if error.code == .cancelled {
                 // Interrupted while opening: every request is answered, as cancelled.
-                for request in job.requests { reportCancelled(job.input, request, at: request.specification.resolve(duration: knownDuration)) }
+                for request in job.requests { reportCancelled(job.input, request) }
             } else {
                 report(input: job.input, error: error, requests: job.requests.count)
             }
             return
         }
-        for request in skipped { reportSkipped(input: job.input, request: request, requestedTime: request.specification.resolve(duration: length)) }
+        if job.duration == nil {
+            skipped = skipped.map { $0.placed(in: length) }
+            pending = pending.map { $0.placed(in: length) }
+        }
+        for request in skipped { reportSkipped(input: job.input, request: request) }
         if pending.isEmpty { return }
-        let generator = AssetImageGenerator(asset: asset)
-        generator.requestedTimeToleranceBefore = settings.toleranceBefore
-        generator.requestedTimeToleranceAfter = settings.toleranceAfter
-        generator.maximumSize = settings.maximumSize
-        generator.appliesPreferredTrackTransform = settings.autorotate
-        generator.apertureMode = settings.aperture
-        generator.outputDepth = settings.depth
-        generator.hdrPolicy = settings.hdr
-        generator.deinterlaces = settings.deinterlaces
-        generator.decoderThreadCount = GrabSettings.decoderThreads(requested: settings.decoderThreads, concurrent: concurrent)
-        let times = pending.map { $0.specification.resolve(duration: length) }
+        let generator = AssetImageGenerator(asset: asset, settings: settings.generation.sharing(cores: concurrent))
+        let times = pending.map(\.time)
         var answered = Set<Int>()
         // Images are encoded and written on other cores while the decoder moves on; the process encodes
         // at most `EncoderSlots.shared` images at once, whatever --jobs is.
@@ -144,14 +128,14 @@ package struct GrabRun: Sendable {
                     await slots.acquire()
                     if let golden = settings.golden {
                         group.addTask {
-                            await WorkPool.shared.run(first: true) { check(generated, against: golden, for: request, of: job.input, requestedTime: result.requestedTime) }
+                            await WorkPool.shared.run(first: true) { check(generated, against: golden, for: request, of: job.input) }
                             slots.release()
                         }
                         continue
                     }
                     let encoding: Task<[UInt8], any Error>
                     let png = pngOptions(input: job.input, stream: asset.videoTrack.streamIndex,
-                                         requestedTime: result.requestedTime, actualTime: generated.actualTime)
+                                         requestedTime: request.time, actualTime: generated.actualTime)
                     if let last = lastEncoding, last.time == generated.actualTime, last.options == png {
                         encoding = last.bytes
                     } else {
@@ -165,27 +149,27 @@ package struct GrabRun: Sendable {
                         lastEncoding = (generated.actualTime, png, encoding)
                     }
                     group.addTask {
-                        await write(generated, encoded: encoding, for: request, of: job.input, requestedTime: result.requestedTime)
+                        await write(generated, encoded: encoding, for: request, of: job.input)
                         slots.release()
                     }
                 case .failure(let error):
-                    report(input: job.input, request: request, requestedTime: result.requestedTime, error: error)
+                    report(input: job.input, request: request, error: error)
                 }
             }
         }
         // Whatever was not answered was cut off by an interrupt.
         for (offset, request) in pending.enumerated() where !answered.contains(offset) {
-            reportCancelled(job.input, request, at: times[offset])
+            reportCancelled(job.input, request)
         }
     }
 
-    private func reportCancelled(_ input: String, _ request: Request, at time: MediaTime) {
-        report(input: input, request: request, requestedTime: time,
-               error: FrameGrabError(.cancelled, "\(input) at \(time): cancelled", path: input, requestedTime: time))
+    private func reportCancelled(_ input: String, _ request: Request) {
+        report(input: input, request: request,
+               error: FrameGrabError(.cancelled, "\(input) at \(request.time): cancelled", path: input, requestedTime: request.time))
     }
 
     private func write(_ generated: GeneratedImage, encoded: Task<[UInt8], any Error>, for request: Request,
-                       of input: String, requestedTime: MediaTime) async {
+                       of input: String) async {
         var failure: String?
         do {
             let bytes = try await encoded.value
@@ -205,27 +189,24 @@ package struct GrabRun: Sendable {
             failure = settings.toStandardOutput ? "cannot write to standard output: \(reason)" : "cannot write \(request.path): \(reason)"
         }
         if let failure {
-            report(input: input, request: request, requestedTime: requestedTime,
-                   error: FrameGrabError(.writeFailed, "\(input) at \(requestedTime): \(failure)", path: input, requestedTime: requestedTime))
+            report(input: input, request: request,
+                   error: FrameGrabError(.writeFailed, "\(input) at \(request.time): \(failure)", path: input, requestedTime: request.time))
             return
         }
-        tally.succeeded()
         counts.update { $0.written += 1; $0.requestsDone += 1 }
-        reporter.emit(ImageRecord(image: ImageFacts(input: input, index: request.index, requested: requestedTime, generated: generated),
+        reporter.emit(ImageRecord(image: ImageFacts(input: input, index: request.index, requested: request.time, generated: generated),
                                   path: request.path, toStandardOutput: settings.toStandardOutput))
     }
 
     // MARK: Reporting failures
 
-    func report(input: String, request: Request, requestedTime: MediaTime, error: FrameGrabError) {
-        tally.failed()
+    func report(input: String, request: Request, error: FrameGrabError) {
         counts.update { $0.failed += 1; $0.requestsDone += 1 }
-        reporter.emit(RequestFailureRecord(input: input, index: request.index, requested: requestedTime, error: error))
+        reporter.emit(RequestFailureRecord(input: input, index: request.index, requested: request.time, error: error))
     }
 
     /// An input that failed as a whole, with the number of its requests that will not be answered.
     func report(input: String, error: FrameGrabError, requests: Int = 0) {
-        tally.failed()
         counts.update { $0.failed += max(1, requests); $0.requestsDone += requests }
         reporter.emit(InputFailureRecord(input: input, error: error))
     }
@@ -233,9 +214,9 @@ package struct GrabRun: Sendable {
 
 extension GrabRun {
     /// A request answered by an image already there (`--skip-existing`).
-    fileprivate func reportSkipped(input: String, request: Request, requestedTime: MediaTime) {
+    fileprivate func reportSkipped(input: String, request: Request) {
         counts.update { $0.skipped += 1; $0.requestsDone += 1 }
-        reporter.emit(SkipRecord(input: input, index: request.index, requested: requestedTime, path: request.path))
+        reporter.emit(SkipRecord(input: input, index: request.index, requested: request.time, path: request.path))
     }
 
     /// A file found in a folder that is not a video: said once, and not a failure of the run.
@@ -245,11 +226,15 @@ extension GrabRun {
     }
 }
 
-/// Counts of what happened, shared by the tasks of a run.
-final class Tally: Sendable {
-    private let counts = Lock((written: 0, failed: 0))
-    func succeeded() { counts.withLock { $0.written += 1 } }
-    func failed() { counts.withLock { $0.failed += 1 } }
-    var failures: Int { counts.withLock { $0.failed } }
-    var written: Int { counts.withLock { $0.written } }
+extension GrabRun {
+    var concurrency: Int { settings.jobs }
+    var quiet: Bool { settings.quiet }
+    var summaryIsQuiet: Bool { settings.quiet || (settings.json && settings.toStandardOutput) }
+
+    func requestCount(of jobs: [Job]) -> Int { jobs.reduce(0) { $0 + $1.requests.count } }
+
+    func exitStatus() -> Int32 {
+        let failures = counts.snapshot.failed
+        return settings.golden?.exitStatus(failures: failures) ?? (failures > 0 ? 1 : 0)
+    }
 }

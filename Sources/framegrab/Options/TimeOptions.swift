@@ -74,6 +74,12 @@ struct ToleranceOptions: ParsableArguments {
     var before: MediaTime { toleranceBefore ?? tolerance ?? .zero }
     var after: MediaTime { toleranceAfter ?? tolerance ?? .zero }
 
+    /// Sets the window of `settings`.
+    func apply(to settings: inout GenerationSettings) {
+        settings.toleranceBefore = before
+        settings.toleranceAfter = after
+    }
+
     func validate() throws {
         if tolerance != nil && (toleranceBefore != nil || toleranceAfter != nil) {
             throw ValidationError("--tolerance sets both sides; use it or --tolerance-before/--tolerance-after, not both.")
