@@ -72,6 +72,9 @@ final class FrameDecoder {
         var fedTimes: [Int64] = []
         /// The keyframe flags of the packets given to the decoder, by presentation time.
         var fedKeyFlags: [Int64: Bool] = [:]
+        /// Only the keyframe packet of the gate is decoded: the decoder is drained right after it, so that
+        /// it gives the keyframe out at once instead of after the frames its reordering holds back.
+        var keyframeAlone = false
         /// The first frame placed since.
         var firstPts: Int64?
         /// Where each keyframe decoded since stops being shown (the next frame's time), by its time.
@@ -145,8 +148,9 @@ final class FrameDecoder {
 
     /// Moves the reader, resets the decoder and decodes the first frame into `lookahead`: the first frame
     /// of the keyframe packet `gate` names, its leading pictures dropped unless decoding starts at the
-    /// start of the file.
-    func position(at move: Move, gate: StartGate = .anyKeyframe) throws(DecodeFailure) {
+    /// start of the file. `keyframeAlone`: that keyframe is all that is wanted (a window's answer): the
+    /// decoder gets its packet and is drained, and has no position once it has given it out.
+    func position(at move: Move, gate: StartGate = .anyKeyframe, keyframeAlone: Bool = false) throws(DecodeFailure) {
         let fromStart: Bool
         switch move {
         case .start(let reopening):
@@ -166,6 +170,7 @@ final class FrameDecoder {
         newest.unref()
         newestPts = nil
         since = Positioning(gate: gate, awaitsKeyPacket: !keyFlagsMissing, fromStart: fromStart)
+        since.keyframeAlone = keyframeAlone && !keyFlagsMissing
         positionedAt = reader.moves
         positionings += 1
         if try decodeNext() { try advance() }
@@ -174,7 +179,7 @@ final class FrameDecoder {
             // Not one packet flagged as a keyframe from the start to the end: the flags are missing, not
             // the keyframes. Decode from the start without the gate (the decoder's own flags still count).
             keyFlagsMissing = true
-            try position(at: .start(), gate: gate)
+            try position(at: .start(), gate: gate, keyframeAlone: keyframeAlone)
         }
     }
 
@@ -214,16 +219,20 @@ final class FrameDecoder {
                 }
                 return true
             case .endOfStream:
-                since.outputEnded = true
-                return false
+                return endOfOutput()
             case .needsInput:
-                if since.inputEnded {
-                    since.outputEnded = true
-                    return false
-                }
+                if since.inputEnded { return endOfOutput() }
                 try feed(failures: &failures)
             }
         }
+    }
+
+    /// Nothing more comes out. After a decode of one keyframe alone that is not the end of the stream: the
+    /// decoder has no position any more, and whatever comes next positions it again.
+    private func endOfOutput() -> Bool {
+        since.outputEnded = true
+        if since.keyframeAlone { positionedAt = -1 }
+        return false
     }
 
     /// Moves `lookahead` to `shown` (its interval now ends at the new frame) and `decoded` to `lookahead`.
@@ -289,6 +298,11 @@ final class FrameDecoder {
             since.packetsWithoutFrame -= 1
             reader.unread(packet)
             return
+        }
+        if since.keyframeAlone, !since.inputEnded {
+            // The keyframe is in: the end of the stream makes the decoder give it out now.
+            _ = try? codec.send(nil)
+            since.inputEnded = true
         }
         if let pts = packet.pts, !packet.isDiscarded {
             clock.fed(time: pts)

@@ -23,7 +23,11 @@ extension FrameExtractor {
                    isKeyframe(decoder.shown, pts: candidate.pts) {
                     return try picture(from: decoder.shown, pts: candidate.pts)
                 }
-                if decoder.lookaheadPts != candidate.pts || !isKeyframe(decoder.lookahead, pts: candidate.pts) { try start(at: candidate) }
+                if let last = lastPicture, last.pts == candidate.pts, last.isKeyframe, candidate.pts >= lower { return last }
+                // A keyframe inside the window is the answer by itself: decoded alone.
+                if decoder.lookaheadPts != candidate.pts || !isKeyframe(decoder.lookahead, pts: candidate.pts) {
+                    try start(at: candidate, alone: candidate.pts >= lower)
+                }
                 if decoder.lookaheadPts != candidate.pts, candidate.pts >= lower, candidate.pts <= upper {
                     // The decoder did not give the keyframe first (H.264 after a seek to an I-frame that is
                     // not an IDR can drop it): decode up to it from earlier, as an exact request does.

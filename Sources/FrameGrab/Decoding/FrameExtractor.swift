@@ -218,16 +218,17 @@ final class FrameExtractor {
     }
 
     /// Positions the decoder exactly at `keyframe`: by a byte seek to its packet where the demuxer allows
-    /// (it lands exactly), else by the seek strategy, decoding from its packet on.
-    func start(at keyframe: KeyframeMap.Keyframe) throws(DecodeFailure) {
+    /// (it lands exactly), else by the seek strategy, decoding from its packet on (`alone`: its packet only,
+    /// when it is all that is wanted; see `FrameDecoder.position`).
+    func start(at keyframe: KeyframeMap.Keyframe, alone: Bool = false) throws(DecodeFailure) {
         let gate = keyframe.packetTime.map { FrameDecoder.StartGate.keyframeAtOrAfter($0) } ?? .anyKeyframe
         let format = reader.demuxer
         if let position = keyframe.position, format.searchesTimestamps, format.canSeekToBytes {
-            try decoder.position(at: .byte(position), gate: .keyframeAfter(keyframe.keyframesAfterPosition))
+            try decoder.position(at: .byte(position), gate: .keyframeAfter(keyframe.keyframesAfterPosition), keyframeAlone: alone)
             if let pts = decoder.lookaheadPts, pts == keyframe.pts || !keyframe.exact { return }
         }
         try SeekStrategy.seek(before: keyframe.seekTimestamp, start: reader.start, step: clock.ticks(seconds: 1), tries: 24) { timestamp throws(DecodeFailure) in
-            try decoder.position(at: timestamp.map { .seek($0) } ?? .start(), gate: gate)
+            try decoder.position(at: timestamp.map { .seek($0) } ?? .start(), gate: gate, keyframeAlone: alone)
             guard let pts = decoder.lookaheadPts else { return .tooLate(seen: nil) }
             return pts <= keyframe.pts || !keyframe.exact ? .reached : .tooLate(seen: reader.firstTimeSinceMove)
         }
