@@ -44,8 +44,9 @@ let package = Package(
         // glibc's mallopt, for the command's memory policy (see Framegrab.main).
         .systemLibrary(name: "CMalloc"),
         // Small C functions around libpng's setjmp/longjmp error handling, so no jump crosses Swift frames.
-        // It also filters and deflates rows itself (zlib, which libpng is built on) for one-filter images.
-        .target(name: "PNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("z")]),
+        // It also filters and deflates rows itself for one-filter images: with zlib (which libpng is built on)
+        // or libdeflate 1.14 (Debian 12's libdeflate-dev), the faster default.
+        .target(name: "PNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("z"), .linkedLibrary("deflate")]),
         // Small C functions for JPEG (owning libjpeg's setjmp, as PNGCodec does libpng's) and lossy WebP encoding.
         .target(name: "ImageCodecs", dependencies: ["CJPEG", "CWebP"]),
         // The package's one lock (a pthread mutex ThreadSanitizer sees, in place of Synchronization's Mutex).

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <libdeflate.h>
 
 typedef struct {
     char *message;
@@ -177,6 +178,39 @@ static uint8_t *compress_filtered(const uint8_t *pixels, uint32_t height, size_t
     return stream;
 }
 
+/// The image data filtered with `type` into one buffer, then compressed at once by libdeflate's level-1
+/// compressor (a zlib stream, as IDAT holds). The same input always gives the same bytes. Returns a buffer
+/// allocated with malloc, or NULL when out of memory.
+static uint8_t *compress_filtered_libdeflate(const uint8_t *pixels, uint32_t height, size_t row_bytes, size_t used,
+                                            size_t bpp, int type, size_t *size) {
+    size_t filtered_size = (size_t)height * (used + 1);
+    uint8_t *filtered = malloc(filtered_size);
+    uint8_t *zeros = calloc(used, 1);
+    struct libdeflate_compressor *compressor = libdeflate_alloc_compressor(1);
+    uint8_t *stream = NULL;
+    if (filtered != NULL && zeros != NULL && compressor != NULL) {
+        for (uint32_t y = 0; y < height; y++) {
+            const uint8_t *row = pixels + (size_t)y * row_bytes;
+            uint8_t *line = filtered + (size_t)y * (used + 1);
+            line[0] = (uint8_t)type;
+            filter_row(type, row, y > 0 ? row - row_bytes : zeros, used, bpp, line + 1);
+        }
+        size_t capacity = libdeflate_zlib_compress_bound(compressor, filtered_size);
+        stream = malloc(capacity);
+        if (stream != NULL) {
+            *size = libdeflate_zlib_compress(compressor, filtered, filtered_size, stream, capacity);
+            if (*size == 0) {
+                free(stream);
+                stream = NULL;
+            }
+        }
+    }
+    libdeflate_free_compressor(compressor);
+    free(filtered);
+    free(zeros);
+    return stream;
+}
+
 int fgpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, size_t row_bytes,
                  int channels, int bit_depth, const fgpng_encode_options *options,
                  fgpng_buffer *out, char *error, size_t error_size) {
@@ -200,7 +234,8 @@ int fgpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, size_t 
     }
     png_set_write_fn(png, &writer, write_to_memory, flush_memory);
     png_set_compression_level(png, options->compression_level);
-    png_set_compression_strategy(png, options->strategy);
+    int libdeflate = options->strategy == FGPNG_STRATEGY_LIBDEFLATE;
+    png_set_compression_strategy(png, libdeflate ? Z_RLE : options->strategy);
     int filters = options->filters == FGPNG_FILTER_PER_IMAGE
         ? choose_filter(pixels, width, height, row_bytes, channels * bit_depth / 8)
         : options->filters;
@@ -235,8 +270,10 @@ int fgpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, size_t 
     if (bit_depth == 8 && type >= 0 && options->compression_level > 0 && width > 1 && height > 1
         && data_size > 16384 && data_size <= ((size_t)1 << 28)) {
         size_t size = 0;
-        idat = compress_filtered(pixels, height, row_bytes, used, (size_t)channels, type,
-                                 options->compression_level, options->strategy, &size);
+        idat = libdeflate
+            ? compress_filtered_libdeflate(pixels, height, row_bytes, used, (size_t)channels, type, &size)
+            : compress_filtered(pixels, height, row_bytes, used, (size_t)channels, type,
+                                options->compression_level, options->strategy, &size);
         if (idat == NULL) png_error(png, "cannot compress the image (out of memory)");
         // In chunks of libpng's output buffer size, as libpng writes them.
         for (size_t offset = 0; offset < size; offset += PNG_ZBUF_SIZE) {

@@ -81,7 +81,7 @@ struct Grab: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per result instead of plain lines.")
     var json = false
 
-    @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default (run-length), best (zlib level 9) or a zlib level 0-9.", valueName: "level"))
+    @Option(name: .customLong("png-compression"), help: ArgumentHelp("PNG compression: fast, default (libdeflate), best (zlib level 9) or a zlib level 0-9.", valueName: "level"))
     var pngCompression: PNGCompression?
 
     @Option(name: .customLong("png-filter"), help: ArgumentHelp("PNG row filter: none, sub, up, average, paeth, adaptive (libpng picks per row) or auto (one per image).", valueName: "filter"))

@@ -34,12 +34,12 @@ final class Scaler {
                                          sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
         }
 
-        var image = FrameImage(width: width, height: height, pixelFormat: format)
-        let bytesPerRow = image.bytesPerRow
-        let result: Int32 = image.pixels.withUnsafeMutableBufferPointer { buffer in
+        let bytesPerRow = width * format.bytesPerPixel
+        // sws_scale writes every row of the destination, whole: the buffer is not cleared first.
+        return try FrameImage(width: width, height: height, pixelFormat: format) { (buffer) throws(FFmpegError) in
             var destination: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
             var strides: [Int32] = [Int32(bytesPerRow), 0, 0, 0]
-            return withUnsafePointer(to: &frame.pointer.pointee.data) { dataTuple in
+            let result = withUnsafePointer(to: &frame.pointer.pointee.data) { dataTuple in
                 withUnsafePointer(to: &frame.pointer.pointee.linesize) { linesizeTuple in
                     dataTuple.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { data in
                         linesizeTuple.withMemoryRebound(to: Int32.self, capacity: 8) { linesize in
@@ -53,9 +53,9 @@ final class Scaler {
                     }
                 }
             }
+            // Fewer rows than asked would leave memory unwritten: not an image.
+            guard try check(result, "sws_scale") == Int32(height) else { throw FFmpegError(call: "sws_scale", code: fg_averror(EINVAL)) }
         }
-        try check(result, "sws_scale")
-        return image
     }
 
     /// swscale's packed RGB formats; 16-bit samples in host byte order, as `FrameImage` keeps them.

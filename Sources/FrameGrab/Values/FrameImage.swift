@@ -54,6 +54,27 @@ public struct FrameImage: Sendable, Equatable {
                   pixels: [UInt8](repeating: 0, count: width * height * pixelFormat.bytesPerPixel))
     }
 
+    /// An image whose every sample `write` sets (it is given the uninitialized buffer, `bytesPerRow` bytes
+    /// per row): no pass over the memory to clear it first. When `write` throws, nothing is made.
+    init<E: Error>(width: Int, height: Int, pixelFormat: PixelFormat,
+                   writingEverySample write: (UnsafeMutableBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
+        let count = width * height * pixelFormat.bytesPerPixel
+        var failure: E?
+        let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(E) {
+                try write(buffer)
+                initialized = count
+            } catch {
+                // Zeros, so the array is whole; the image is not made.
+                buffer.initialize(repeating: 0)
+                initialized = count
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        self.init(width: width, height: height, pixelFormat: pixelFormat, pixels: pixels)
+    }
+
     /// Channel `channel` of the pixel at column `x`, row `y`, as a value from 0 to 255 (or 65535 for 16-bit).
     public func sample(x: Int, y: Int, channel: Int) -> Int {
         precondition(x >= 0 && x < width && y >= 0 && y < height && channel >= 0 && channel < pixelFormat.channels)

@@ -8,10 +8,13 @@
 /// which own the setjmp that libpng's error handling jumps to: no longjmp crosses Swift code.
 /// One filter for the whole image, chosen from a sample of its rows (none, up or Paeth).
 #define FGPNG_FILTER_PER_IMAGE (-2)
+/// `strategy`: libdeflate's level-1 compressor over the whole filtered image at once, in place of zlib.
+/// Images libpng writes itself (16-bit, one filter per row, tiny) get zlib's Z_RLE instead.
+#define FGPNG_STRATEGY_LIBDEFLATE 16
 
 typedef struct {
     int compression_level;   ///< zlib level 0...9
-    int strategy;            ///< zlib strategy: Z_DEFAULT_STRATEGY 0, Z_FILTERED 1, Z_HUFFMAN_ONLY 2, Z_RLE 3
+    int strategy;            ///< zlib strategy: Z_DEFAULT_STRATEGY 0, Z_FILTERED 1, Z_HUFFMAN_ONLY 2, Z_RLE 3; or FGPNG_STRATEGY_LIBDEFLATE
     int filters;             ///< libpng PNG_FILTER_* mask, -1 for libpng's default, or FGPNG_FILTER_PER_IMAGE
     int text_count;          ///< number of tEXt chunks
     const char *const *text_keys;
