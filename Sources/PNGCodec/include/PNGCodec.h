@@ -9,7 +9,7 @@
 /// One filter for the whole image, chosen from a sample of its rows (none, up or Paeth).
 #define FGPNG_FILTER_PER_IMAGE (-2)
 /// `strategy`: libdeflate's level-1 compressor over the whole filtered image at once, in place of zlib.
-/// Images libpng writes itself (16-bit, one filter per row, tiny) get zlib's Z_RLE instead.
+/// Images libpng writes itself (16-bit, a filter chosen per row, tiny) get zlib's Z_RLE instead.
 #define FGPNG_STRATEGY_LIBDEFLATE 16
 
 typedef struct {
