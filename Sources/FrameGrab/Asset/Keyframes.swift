@@ -88,9 +88,8 @@ extension MediaAsset {
         } catch {
             throw readError(error)
         }
-        let origin = format.timelineOrigin(stream: stream)
-        let timeBase = format.timeBase(stream: stream)
-        return ticks.map { MediaTime(ticks: $0 - origin, timeBase: timeBase) }
+        let scale = TimeScale(timeBase: format.timeBase(stream: stream), origin: format.timelineOrigin(stream: stream))
+        return ticks.map(scale.time(forTick:))
     }
 
     /// A stream without timestamps: its frames' times are their places in the order, which only decoding
@@ -128,25 +127,24 @@ extension MediaAsset {
 
     private func videoLength(in format: FormatContext) throws(FrameGrabError) -> MediaTime {
         let stream = videoTrack.streamIndex
-        let origin = format.timelineOrigin(stream: stream), timeBase = format.timeBase(stream: stream)
+        let scale = TimeScale(timeBase: format.timeBase(stream: stream), origin: format.timelineOrigin(stream: stream))
         let frame = format.nominalFrameDuration(stream: stream)
         let end: Int64?
         do {
             if frameTiming == .counted {
-                end = origin.saturatingAdd(try format.summedPacketDurations(stream: stream, frameDuration: frame))
+                end = scale.origin.saturatingAdd(try format.summedPacketDurations(stream: stream, frameDuration: frame))
             } else {
-                let claimed = videoDuration.isNumeric ? TimeScale(timeBase: timeBase, origin: origin).tick(for: videoDuration) : nil
-                let step = MediaTime(value: 2, timescale: 1).ticks(in: timeBase)
-                end = try format.lastPacketEnd(stream: stream, frameDuration: frame, claimedEnd: claimed, step: step)
+                let claimed = videoDuration.isNumeric ? scale.tick(for: videoDuration) : nil
+                end = try format.lastPacketEnd(stream: stream, frameDuration: frame, claimedEnd: claimed, step: scale.ticks(seconds: 2))
             }
         } catch {
             throw readError(error)
         }
-        var length = end.map { MediaTime(ticks: $0 - origin, timeBase: timeBase) } ?? .invalid
+        var length = end.map(scale.time(forTick:)) ?? .invalid
         if !(length > .zero) { length = .invalid }
         // The container's figure stands where the packets agree with it to within a frame.
         if videoDuration.isNumeric, length.isNumeric,
-           (length - videoDuration).seconds.magnitude <= MediaTime(ticks: frame, timeBase: timeBase).seconds + 1e-6 {
+           (length - videoDuration).seconds.magnitude <= MediaTime(ticks: frame, timeBase: scale.timeBase).seconds + 1e-6 {
             length = videoDuration
         }
         let measured = length

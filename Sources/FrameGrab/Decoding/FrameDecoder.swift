@@ -125,7 +125,8 @@ final class FrameDecoder {
         newestPts = nil
     }
 
-    /// Forgets both frames (after a drain): whatever comes next positions the decoder again.
+    /// Forgets both frames (after a drain, and at every positioning): whatever comes next positions the
+    /// decoder again.
     func forgetFrames() {
         previousRange = nil
         previous.unref()
@@ -165,10 +166,7 @@ final class FrameDecoder {
         }
         codec.flush()
         clock.reset()
-        previousRange = nil
-        previous.unref()
-        newest.unref()
-        newestPts = nil
+        forgetFrames()
         since = Positioning(gate: gate, awaitsKeyPacket: !keyFlagsMissing, fromStart: fromStart)
         since.keyframeAlone = keyframeAlone && !keyFlagsMissing
         positionedAt = reader.moves
