@@ -99,29 +99,9 @@ final class RealMediaTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("framegrab-\(name.replacingOccurrences(of: " ", with: "-"))-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outPath = folder.appendingPathComponent("out").path, errPath = folder.appendingPathComponent("err").path
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        process.currentDirectoryURL = repository
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let timedOut = exited.wait(timeout: .now() + timeout) == .timedOut
-        if timedOut {
-            process.terminate()
-            exited.wait()
-        }
-        try out.close()
-        try err.close()
-        let text = ((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "") + ((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
-        return (timedOut ? -1 : process.terminationStatus, text)
+        let run = try FileOutputProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, in: repository,
+                                            stdout: folder.appendingPathComponent("out"), stderr: folder.appendingPathComponent("err"),
+                                            timeout: timeout)
+        return (run.timedOut ? -1 : run.status, run.stdout + run.stderr)
     }
 }

@@ -119,42 +119,24 @@ enum Browser {
     // MARK: Running
 
     private static func run(_ chromium: URL, _ arguments: [String], folder: URL, timeout: Double, kept: String) throws -> (String, String) {
-        let outPath = folder.appendingPathComponent("stdout.html"), errPath = folder.appendingPathComponent("stderr.txt")
-        _ = FileManager.default.createFile(atPath: outPath.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outPath), err = try FileHandle(forWritingTo: errPath)
-        let process = Process()
         // coreutils' timeout runs chromium in a process group of its own and signals the whole group (browser,
         // zygote, renderer, GPU process) when time is up: TERM, then KILL 5 s later.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["--kill-after=5", String(Int(timeout.rounded(.up))), chromium.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         for name in ["DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS"] { environment[name] = nil }
         let home = folder.appendingPathComponent("home").path
         environment["HOME"] = home
         environment["XDG_CONFIG_HOME"] = home + "/.config"
         environment["XDG_CACHE_HOME"] = home + "/.cache"
-        process.environment = environment
-        process.currentDirectoryURL = folder
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
         let started = Date()
-        try process.run()
-        // timeout itself stops it; this is the backstop should timeout hang.
-        if exited.wait(timeout: .now() + timeout + 15) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            exited.wait()
-        }
-        try out.close()
-        try err.close()
-        let stdout = (try? String(contentsOf: outPath, encoding: .utf8)) ?? ""
-        let stderr = (try? String(contentsOf: errPath, encoding: .utf8)) ?? ""
-        let status = process.terminationStatus
+        // timeout itself stops it; the KILL 15 s after its limit is the backstop should timeout hang.
+        let run = try FileOutputProcess.run(URL(fileURLWithPath: "/usr/bin/timeout"),
+                                            ["--kill-after=5", String(Int(timeout.rounded(.up))), chromium.path] + arguments,
+                                            in: folder, environment: environment,
+                                            stdout: folder.appendingPathComponent("stdout.html"), stderr: folder.appendingPathComponent("stderr.txt"),
+                                            timeout: timeout + 15, signalOnTimeout: SIGKILL)
+        let (stdout, stderr, status) = (run.stdout, run.stderr, run.status)
         // timeout exits 124 when it had to stop chromium, 137 when it killed it.
-        if process.terminationReason == .uncaughtSignal || status == 124 || status == 137 {
+        if run.reason == .uncaughtSignal || status == 124 || status == 137 {
             throw Failure(description: "chromium did not finish within \(Int(timeout)) s (stopped after \(String(format: "%.1f", Date().timeIntervalSince(started))) s; "
                 + "status \(status)); \(kept)\nchromium's stderr (last lines):\n\(lastLines(stderr, 15))")
         }
