@@ -3,8 +3,18 @@ internal import CFFmpeg
 /// Owns one swscale context, rebuilt when the source or destination geometry changes.
 /// Converts a decoded frame straight to packed RGB or RGBA at its final size, with the frame's own
 /// colour matrix and range set explicitly (swscale would otherwise assume BT.601 limited range).
+/// 8-bit planar YUV kept at its size goes through `ExactYUVConversion`: the same bytes, faster.
 final class Scaler {
     private var context: OpaquePointer?
+    private var exact: ExactYUVConversion?
+    /// Whether `ExactYUVConversion` is used where it applies (the tests compare it with swscale).
+    let usesExactYUVConversion: Bool
+    /// How many conversions it made.
+    private(set) var exactConversions = 0
+
+    init(usesExactYUVConversion: Bool = true) {
+        self.usesExactYUVConversion = usesExactYUVConversion
+    }
 
     deinit { sws_freeContext(context) }
 
@@ -18,8 +28,17 @@ final class Scaler {
     func convert(_ frame: Frame, width: Int, height: Int, format: FrameImage.PixelFormat,
                  field: Int? = nil) throws(FFmpegError) -> FrameImage {
         let (sourceFormat, fullRangeFromFormat) = Scaler.normalize(frame.pixelFormat)
-        let destinationFormat = Scaler.swsFormat(format)
+        let colour = ColourProperties(frame: frame)
+        let fullRange = fullRangeFromFormat || colour.fullRange
         let field = frame.height >= 2 ? field : nil
+        if field == nil, let exact = exactConversion(for: frame, sourceFormat: sourceFormat, width: width, height: height,
+                                                     format: format, colour: colour, fullRange: fullRange) {
+            exactConversions += 1
+            return try FrameImage(width: width, height: height, pixelFormat: format) { (buffer) throws(FFmpegError) in
+                try exact.convert(frame, into: buffer, bytesPerRow: width * format.bytesPerPixel, bytesPerPixel: format.bytesPerPixel)
+            }
+        }
+        let destinationFormat = Scaler.swsFormat(format)
         let sourceHeight = field.map { (frame.height - Int32($0) + 1) / 2 } ?? frame.height
         context = sws_getCachedContext(context, frame.width, sourceHeight, sourceFormat,
                                        Int32(width), Int32(height), destinationFormat,
@@ -27,8 +46,6 @@ final class Scaler {
         guard let context else { throw FFmpegError(call: "sws_getCachedContext", code: fg_averror(EINVAL)) }
 
         // Set on every call: a cached context keeps the details of the previous frame otherwise.
-        let colour = ColourProperties(frame: frame)
-        let fullRange = fullRangeFromFormat || colour.fullRange
         if Scaler.isYUV(sourceFormat) {
             _ = sws_setColorspaceDetails(context, sws_getCoefficients(colour.swsColorspace), fullRange ? 1 : 0,
                                          sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
@@ -56,6 +73,18 @@ final class Scaler {
             // Fewer rows than asked would leave memory unwritten: not an image.
             guard try check(result, "sws_scale") == Int32(height) else { throw FFmpegError(call: "sws_scale", code: fg_averror(EINVAL)) }
         }
+    }
+
+    /// The exact conversion for this frame and output when it applies: the last frame's, or a new one.
+    private func exactConversion(for frame: Frame, sourceFormat: AVPixelFormat, width: Int, height: Int,
+                                 format: FrameImage.PixelFormat, colour: ColourProperties,
+                                 fullRange: Bool) -> ExactYUVConversion? {
+        guard usesExactYUVConversion,
+              let key = ExactYUVConversion.key(for: frame, sourceFormat: sourceFormat, width: width, height: height,
+                                               format: format, colorspace: colour.swsColorspace, fullRange: fullRange)
+        else { return nil }
+        if exact?.key != key { exact = ExactYUVConversion(key: key) }
+        return exact
     }
 
     /// swscale's packed RGB formats; 16-bit samples in host byte order, as `FrameImage` keeps them.
