@@ -15,7 +15,7 @@ struct Framegrab: AsyncParsableCommand {
             default subcommand: `framegrab movie.mp4 -t 12.5` is `framegrab grab movie.mp4 -t 12.5`.
             """,
         version: Framegrab.version,
-        subcommands: [Grab.self, Sheet.self, Storyboard.self, Probe.self, Compare.self],
+        subcommands: [Grab.self, Sheet.self, Storyboard.self, Probe.self, Shots.self, Compare.self],
         defaultSubcommand: Grab.self
     )
 
@@ -41,6 +41,7 @@ struct Framegrab: AsyncParsableCommand {
             print("  sheet                   \(Sheet.configuration.abstract)")
             print("  storyboard              \(Storyboard.configuration.abstract)")
             print("  probe                   \(Probe.configuration.abstract)")
+            print("  shots                   \(Shots.configuration.abstract)")
             print("  compare                 \(Compare.configuration.abstract)")
             print("\n  See 'framegrab help <subcommand>' for detailed help.")
             print("  Shell completions: framegrab --generate-completion-script bash|zsh|fish")

@@ -48,6 +48,8 @@ struct Grab: AsyncParsableCommand {
 
     @OptionGroup var tolerances: ToleranceOptions
 
+    @OptionGroup var blank: BlankOptions
+
     @Option(name: .customLong("max-size"), help: ArgumentHelp("Fit images inside WxH, keeping their shape and never enlarging; 0 leaves a side free (320x0).", valueName: "WxH"),
             transform: { try PixelSize(parsing: $0) })
     var maxSize: PixelSize?
@@ -188,6 +190,7 @@ struct Grab: AsyncParsableCommand {
         var settings = GrabSettings(inputs: inputs, selection: try timeOptions.selection(), template: template)
         settings.recursive = batch.recursive
         tolerances.apply(to: &settings.generation)
+        settings.skipBlank = blank.blankSkip
         settings.generation.maximumSize = maxSize ?? .zero
         settings.generation.appliesPreferredTrackTransform = !noAutorotate
         settings.generation.apertureMode = aperture

@@ -27,6 +27,8 @@ struct Sheet: AsyncParsableCommand {
 
     @OptionGroup var tolerances: ToleranceOptions
 
+    @OptionGroup var blank: BlankOptions
+
     @Option(help: ArgumentHelp("Tiles per row.", valueName: "n"))
     var columns = 4
 
@@ -74,6 +76,7 @@ struct Sheet: AsyncParsableCommand {
                                       selection: try timeOptions.selection(default: TimeSelection(count: 16)),
                                       tileWidth: tileWidth, columns: columns, output: template, format: format)
         MosaicOutput.apply(batch: batch, tolerances: tolerances, limits: limits, timeOptions: timeOptions, to: &settings)
+        settings.skipBlank = blank.blankSkip
         settings.quality = formatOptions.quality ?? ImageFormat.defaultQuality
         settings.json = json
         settings.videoStream = stream

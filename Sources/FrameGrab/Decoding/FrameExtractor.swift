@@ -23,6 +23,8 @@ final class FrameExtractor {
     /// Ticks and time base of the requested-time scale.
     let clock: TimeScale
     let scaler = Scaler()
+    /// For the blank-frame check (`+Blank`).
+    let signatures = SignatureScaler()
     /// The last converted picture, reused when several requests land on the same frame.
     var lastPicture: Picture?
     var imagesConverted = 0

@@ -31,14 +31,15 @@ final class RequestAnswerer {
 
     /// The answer to the request at position `index` of the list, for `time`; the work it took is added to
     /// the generator's statistics. `last`: no later request shares its decoding (see `RequestPlan.groups`).
-    func answer(_ time: MediaTime, index: Int, last: Bool) -> ImageResult {
+    /// `nonBlankIn`: where a frame may be taken instead of a blank one (nil: a blank frame is the answer).
+    func answer(_ time: MediaTime, nonBlankIn range: ClosedRange<MediaTime>? = nil, index: Int, last: Bool) -> ImageResult {
         let before = extractor?.statistics ?? GenerationStatistics()
-        let outcome = outcome(for: time, last: last)
+        let outcome = outcome(for: time, nonBlankIn: range, last: last)
         if let extractor { generator.record(extractor.statistics - before) }
         return ImageResult(requestIndex: index, requestedTime: time, outcome: outcome)
     }
 
-    private func outcome(for time: MediaTime, last: Bool) -> Result<GeneratedImage, FrameGrabError> {
+    private func outcome(for time: MediaTime, nonBlankIn range: ClosedRange<MediaTime>?, last: Bool) -> Result<GeneratedImage, FrameGrabError> {
         if isCancelled() {
             return .failure(FrameGrabError(cancelled: path, time: time))
         }
@@ -63,9 +64,16 @@ final class RequestAnswerer {
         let lower = scale.tick(for: time - settings.toleranceBefore)
         let upper = scale.tick(for: time + settings.toleranceAfter)
         do {
-            let picture = try extractor.picture(at: target, lower: lower, upper: upper, last: last)
-            return .success(GeneratedImage(image: picture.image, actualTime: scale.time(forTick: picture.pts),
-                                           isKeyframe: picture.isKeyframe))
+            guard let range else {
+                let picture = try extractor.picture(at: target, lower: lower, upper: upper, last: last)
+                return .success(GeneratedImage(image: picture.image, actualTime: scale.time(forTick: picture.pts),
+                                               isKeyframe: picture.isKeyframe))
+            }
+            let (picture, check) = try extractor.picture(at: target, lower: lower, upper: upper,
+                                                         avoidingBlankIn: scale.tick(for: range.lowerBound)...scale.tick(for: range.upperBound))
+            var generated = GeneratedImage(image: picture.image, actualTime: scale.time(forTick: picture.pts), isKeyframe: picture.isKeyframe)
+            generated.blankFrameCheck = check
+            return .success(generated)
         } catch {
             let where_ = "\(path) at \(time)"
             switch error {

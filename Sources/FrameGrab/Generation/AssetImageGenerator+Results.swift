@@ -1,4 +1,31 @@
 
+/// One request of `AssetImageGenerator.results(for:)`: a time, and what it may get instead of a blank frame.
+public struct FrameRequest: Sendable, Equatable {
+    /// The time asked for.
+    public var time: MediaTime
+    /// When set, a blank frame at `time` is replaced by the nearest frame that is not and is shown at a time
+    /// in this range (see `BlankFrameCheck`); it overrides `GenerationSettings.nonBlankWithin`.
+    public var nonBlankRange: ClosedRange<MediaTime>?
+
+    /// A request for `time`; a blank frame there is kept unless the generator's settings say otherwise.
+    public init(time: MediaTime) {
+        self.time = time
+    }
+
+    /// A request for `time` whose answer avoids blank frames within `range` (a slice of the video that holds
+    /// `time`: a contact sheet's tile keeps to its own).
+    public init(time: MediaTime, nonBlankIn range: ClosedRange<MediaTime>) {
+        self.time = time
+        nonBlankRange = range
+    }
+
+    /// A request for `time` whose answer avoids blank frames no farther than `distance` from it.
+    public init(time: MediaTime, nonBlankWithin distance: MediaTime) {
+        let distance = GenerationSettings.validTolerance(distance)
+        self.init(time: time, nonBlankIn: (time - distance)...(time + distance))
+    }
+}
+
 extension AssetImageGenerator {
     /// The results of `results(for:)`, in timeline order, each as soon as it is ready.
     ///
@@ -20,12 +47,15 @@ extension AssetImageGenerator {
         let times: [MediaTime]
         let settings: GenerationSettings
         let cancellationMark: Int
+        /// Where each request's answer may lie instead of a blank frame (nil: a blank frame is kept).
+        var nonBlankRanges: [ClosedRange<MediaTime>?]? = nil
 
         /// Starts a run over the requests. Each iterator answers them all afresh, and stops its run when it
         /// goes away.
         public func makeAsyncIterator() -> Iterator {
             Iterator(owner: RunOwner(GenerationRun(generator: generator, times: times, settings: settings,
-                                                   cancellationMark: cancellationMark)))
+                                                   cancellationMark: cancellationMark,
+                                                   nonBlankRanges: nonBlankRanges)))
         }
 
         /// Hands out the results of one run, in timeline order. Not `Sendable`: use it from one task.

@@ -133,6 +133,13 @@ public final class AssetImageGenerator: Sendable {
                 cancellationMark: cancellations.load(ordering: .acquiring))
     }
 
+    /// Like `results(for:)` with times, each request with options of its own (`FrameRequest`).
+    public func results(for requests: [FrameRequest]) -> Results {
+        Results(generator: self, times: requests.map(\.time), settings: settings,
+                cancellationMark: cancellations.load(ordering: .acquiring),
+                nonBlankRanges: requests.map { $0.nonBlankRange ?? settings.nonBlankRange(around: $0.time) })
+    }
+
     /// One image, as AVFoundation's `image(at:)`.
     public func image(at time: MediaTime) async throws(FrameGrabError) -> (image: FrameImage, actualTime: MediaTime) {
         for await result in results(for: [time]) {

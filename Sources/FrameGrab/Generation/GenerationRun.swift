@@ -24,6 +24,7 @@ final class GenerationRun: Sendable {
     private let settings: GenerationSettings
     private let cancellationMark: Int
     private let times: [MediaTime]
+    private let nonBlankRanges: [ClosedRange<MediaTime>?]
     /// Request positions, sorted by requested time (ties keep their order).
     private let order: [Int]
     private let pool: WorkPool
@@ -65,11 +66,13 @@ final class GenerationRun: Sendable {
     }
 
     init(generator: AssetImageGenerator, times: [MediaTime], settings: GenerationSettings,
-         cancellationMark: Int, pool: WorkPool = .shared, budget: ImageBudget = .shared) {
+         cancellationMark: Int, nonBlankRanges: [ClosedRange<MediaTime>?]? = nil, pool: WorkPool = .shared,
+         budget: ImageBudget = .shared) {
         self.generator = generator
         self.settings = settings
         self.cancellationMark = cancellationMark
         self.times = times
+        self.nonBlankRanges = nonBlankRanges ?? times.map { settings.nonBlankRange(around: $0) }
         self.pool = pool
         self.budget = budget
         order = times.indices.sorted { a, b in
@@ -275,7 +278,7 @@ final class GenerationRun: Sendable {
     /// Answers the request at `position` on `lane`'s decoder.
     private func answer(_ position: Int, lane: Int, answerer: AnswererBox, last: Bool) {
         let index = order[position]
-        var result = generator.asset.deadline.working { answerer.answerer.answer(times[index], index: index, last: last) }
+        var result = generator.asset.deadline.working { answerer.answerer.answer(times[index], nonBlankIn: nonBlankRanges[index], index: index, last: last) }
         // The budget taken for this answer goes with its image, or at once when there is none.
         let share = ImageBudget.Share(budget, bytes: imageBytes)
         if case .success(var generated) = result.outcome {

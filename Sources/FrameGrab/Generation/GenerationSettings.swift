@@ -32,6 +32,11 @@ public struct GenerationSettings: Sendable, Equatable {
     public var hdrPolicy = HDRPolicy.toneMap
     /// Whether frames flagged as interlaced are deinterlaced (true, the default).
     public var deinterlaces = true
+    /// nil (the default): the frame at each time, blank or not. A duration: a request whose frame is blank
+    /// (see `BlankFrameCheck`) gets the nearest frame that is not, no farther than this from the requested
+    /// time, searching after the time first; `GeneratedImage.blankFrameCheck` says what happened. A
+    /// `FrameRequest` may set its own.
+    public var nonBlankWithin: MediaTime? = nil
 
     /// The default settings: zero tolerances, the display size, upright, square pixels, one decoder
     /// thread per core, 8 bits per channel, HDR tone-mapped, deinterlaced.
@@ -57,6 +62,12 @@ public struct GenerationSettings: Sendable, Equatable {
 
     /// Bytes per pixel of the images: 16-bit channels (`outputDepth`, or HDR kept) take 8 with alpha, else 4.
     var bytesPerPixel: Int { outputDepth == .sixteen || hdrPolicy == .keep ? 8 : 4 }
+
+    /// Where a request at `time` may be answered instead of a blank frame, per `nonBlankWithin`.
+    func nonBlankRange(around time: MediaTime) -> ClosedRange<MediaTime>? {
+        guard let distance = nonBlankWithin.map(Self.validTolerance), time.isNumeric else { return nil }
+        return (time - distance)...(time + distance)
+    }
 
     /// Negative or invalid tolerances count as zero.
     static func validTolerance(_ time: MediaTime) -> MediaTime {

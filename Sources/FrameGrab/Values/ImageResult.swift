@@ -7,8 +7,24 @@ public struct GeneratedImage: Sendable {
     public let actualTime: MediaTime
     /// Whether that frame is a keyframe (a frame that decodes on its own).
     public let isKeyframe: Bool
+    /// What the blank-frame check did, for a request that asked for one (`FrameRequest.nonBlankRange`,
+    /// `GenerationSettings.nonBlankWithin`); nil otherwise.
+    public internal(set) var blankFrameCheck: BlankFrameCheck? = nil
     /// The image's share of the process's `ImageBudget`, given back when the last copy of this value goes.
     var budgetShare: ImageBudget.Share? = nil
+}
+
+/// What a request that avoids blank frames got. A frame is blank when it carries almost no picture: 96 % of
+/// its luma and of each chroma plane lie within 24 levels of 255, measured on the frame averaged down to
+/// 64×36 (black, white, one flat colour, a fade's darkest frames).
+public enum BlankFrameCheck: Sendable, Equatable {
+    /// The frame at the requested time is not blank: it is the answer, as without the check.
+    case notBlank
+    /// The frame at the requested time is blank; the answer is the nearest frame that is not, inside the
+    /// request's range (the first after the time when there is one, else the last before it).
+    case moved
+    /// Every frame in the range is blank: the answer is the frame at the requested time, blank.
+    case blank
 }
 
 /// The answer to one request of `AssetImageGenerator.results(for:)`.

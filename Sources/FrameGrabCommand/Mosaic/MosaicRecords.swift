@@ -17,7 +17,7 @@ package struct OutputSkipRecord: ReportRecord {
 package struct SheetRecord: ReportRecord {
     package struct Tile: Sendable {
         package enum Outcome: Sendable {
-            case success(actual: MediaTime, rect: PixelRect)
+            case success(actual: MediaTime, rect: PixelRect, blank: BlankFrameCheck? = nil)
             case failure(FrameGrabError)
         }
         package let index: Int
@@ -35,9 +35,9 @@ package struct SheetRecord: ReportRecord {
         let tiles = tiles.map { tile -> JSONValue in
             var fields: [JSONValue.Field] = [.init("index", .int(tile.index)), .init("requested", seconds(tile.requested))]
             switch tile.outcome {
-            case .success(let actual, let rect):
+            case .success(let actual, let rect, let blank):
                 fields += [.init("actual", seconds(actual)), .init("x", .int(rect.x)), .init("y", .int(rect.y)),
-                           .init("width", .int(rect.width)), .init("height", .int(rect.height))]
+                           .init("width", .int(rect.width)), .init("height", .int(rect.height))] + blankFields(blank)
             case .failure(let error):
                 fields += [.init("error", .string(error.message)), .init("code", .string(error.code.rawValue))]
             }

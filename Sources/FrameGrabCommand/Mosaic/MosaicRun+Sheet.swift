@@ -26,14 +26,15 @@ extension MosaicRun {
         let box = CanvasBox(width: layout.width, height: layout.height)
         var tiles = [SheetRecord.Tile?](repeating: nil, count: times.count)
         // Exact stills are captioned with the time asked for (the frame on screen then); stills from a
-        // window, with the frame's own time.
+        // window, and those --skip-blank moved, with the frame's own time.
         let exact = settings.generation.isExact
-        for await result in generator.results(for: times) {
+        let requests = settings.skipBlank == nil ? times.map(FrameRequest.init(time:)) : BlankSkip.tileRequests(times, length: length)
+        for await result in generator.results(for: requests) {
             let position = result.requestIndex, cell = layout.cellRect(position)
             switch result.outcome {
             case .success(let generated):
                 let rect = layout.pictureRect(position, size: PixelSize(width: generated.image.width, height: generated.image.height))
-                let caption = MosaicRun.clock(exact ? result.requestedTime : generated.actualTime)
+                let caption = MosaicRun.clock(exact && generated.blankFrameCheck != .moved ? result.requestedTime : generated.actualTime)
                 await WorkPool.shared.run(first: true) {
                     box.canvas.withLock { canvas in
                         canvas.place(generated.image, in: cell)
@@ -43,7 +44,7 @@ extension MosaicRun {
                     }
                 }
                 tiles[position] = SheetRecord.Tile(index: position + 1, requested: result.requestedTime,
-                                                   outcome: .success(actual: generated.actualTime, rect: rect))
+                                                   outcome: .success(actual: generated.actualTime, rect: rect, blank: generated.blankFrameCheck))
                 counts.update { $0.requestsDone += 1 }
             case .failure(let error):
                 if error.code == .cancelled { continue }

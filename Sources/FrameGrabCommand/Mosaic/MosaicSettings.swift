@@ -19,6 +19,8 @@ package struct MosaicSettings: Sendable {
     /// Which frame each tile or cell gets and its size, as the generator takes them: `--tolerance`,
     /// `--threads`, and the tile width as the maximum size (its height follows the display aspect).
     package var generation = GenerationSettings()
+    /// `--skip-blank` (sheets only): each tile avoids blank frames within its own slice of the video.
+    package var skipBlank: BlankSkip?
     /// The width of a tile or cell.
     package var tileWidth: Int { generation.maximumSize.width }
     package var columns: Int

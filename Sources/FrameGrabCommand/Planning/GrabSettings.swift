@@ -12,6 +12,8 @@ package struct GrabSettings: Sendable {
     /// Which frame each request gets and what its image looks like, as the generator takes them (`--tolerance`,
     /// `--max-size`, `--no-autorotate`, `--aperture`, `--depth`, `--hdr`, `--no-deinterlace`, `--threads`).
     package var generation = GenerationSettings()
+    /// `--skip-blank`: requests whose frame is blank get the nearest frame that is not.
+    package var skipBlank: BlankSkip?
     /// Where each image goes (`-o`).
     package var template: OutputTemplate
     /// The image files' format (`--format`, or the template's extension).

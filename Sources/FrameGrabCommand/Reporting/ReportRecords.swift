@@ -46,6 +46,17 @@ package struct Reporter: Sendable {
 /// A time as JSON: exact decimal seconds, or null when unknown.
 func seconds(_ time: MediaTime) -> JSONValue { time.isNumeric ? .decimal(time.decimalSeconds) : .null }
 
+/// What `--skip-blank` did, as JSON fields: `"moved":"blank"` when the image is another frame than the one
+/// at the requested time because that one was blank, `"blank":true` when it is blank and nothing in the
+/// window was not; nothing otherwise (and without `--skip-blank`).
+func blankFields(_ check: BlankFrameCheck?) -> [JSONValue.Field] {
+    switch check {
+    case .moved: return [.init("moved", .string("blank"))]
+    case .blank: return [.init("blank", .bool(true))]
+    case .notBlank, nil: return []
+    }
+}
+
 /// The fields every image record starts with: `input`, `index`, `requested`, `actual`, the path under
 /// `pathKey`, `width`, `height`, `keyframe`.
 package struct ImageFacts: Sendable {
@@ -56,13 +67,17 @@ package struct ImageFacts: Sendable {
     package let width: Int
     package let height: Int
     package let keyframe: Bool
+    /// What `--skip-blank` did (nil without it).
+    package let blank: BlankFrameCheck?
 
     package init(input: String, index: Int, requested: MediaTime, generated: GeneratedImage) {
         self.init(input: input, index: index, requested: requested, actual: generated.actualTime,
-                  width: generated.image.width, height: generated.image.height, keyframe: generated.isKeyframe)
+                  width: generated.image.width, height: generated.image.height, keyframe: generated.isKeyframe,
+                  blank: generated.blankFrameCheck)
     }
 
-    package init(input: String, index: Int, requested: MediaTime, actual: MediaTime, width: Int, height: Int, keyframe: Bool) {
+    package init(input: String, index: Int, requested: MediaTime, actual: MediaTime, width: Int, height: Int, keyframe: Bool,
+                 blank: BlankFrameCheck? = nil) {
         self.input = input
         self.index = index
         self.requested = requested
@@ -70,12 +85,13 @@ package struct ImageFacts: Sendable {
         self.width = width
         self.height = height
         self.keyframe = keyframe
+        self.blank = blank
     }
 
     func fields(pathKey: String, path: String) -> [JSONValue.Field] {
         [.init("input", .string(input)), .init("index", .int(index)), .init("requested", seconds(requested)),
          .init("actual", seconds(actual)), .init(pathKey, .string(path)), .init("width", .int(width)),
-         .init("height", .int(height)), .init("keyframe", .bool(keyframe))]
+         .init("height", .int(height)), .init("keyframe", .bool(keyframe))] + blankFields(blank)
     }
 }
 

@@ -111,7 +111,9 @@ package struct GrabRun: BatchRun {
         for request in skipped { reportSkipped(input: job.input, request: request) }
         if pending.isEmpty { return }
         let generator = AssetImageGenerator(asset: asset, settings: settings.generation.sharing(cores: concurrent))
-        let times = pending.map(\.time)
+        let requests = pending.map { request in
+            settings.skipBlank?.request(request.time, specification: request.specification, length: length) ?? FrameRequest(time: request.time)
+        }
         var answered = Set<Int>()
         // Images are encoded and written on other cores while the decoder moves on; the process encodes
         // at most `EncoderSlots.shared` images at once, whatever --jobs is.
@@ -120,7 +122,7 @@ package struct GrabRun: BatchRun {
             // Requests answered by the same frame share one encoding.
             // (With --metadata the text chunks name the requested time, so only identical options share.)
             var lastEncoding: (time: MediaTime, options: PNGOptions, bytes: Task<[UInt8], any Error>)?
-            for await result in generator.results(for: times) {
+            for await result in generator.results(for: requests) {
                 let request = pending[result.requestIndex]
                 answered.insert(result.requestIndex)
                 switch result.outcome {

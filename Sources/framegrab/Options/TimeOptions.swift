@@ -87,6 +87,25 @@ struct ToleranceOptions: ParsableArguments {
     }
 }
 
+/// `--skip-blank`: shared by grab and sheet.
+struct BlankOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp("Answer a request whose frame is blank (black, white, one flat colour) with the nearest frame that is not: after the time first, within the request's own slice of the video for --count times and sheet tiles, else within --skip-blank-window."))
+    var skipBlank = false
+
+    @Option(help: ArgumentHelp("How far from each time --skip-blank may look (default 5s; 2.5, 500ms, 01:00).", valueName: "seconds"),
+            transform: { try TimeSelection.parseInterval($0) })
+    var skipBlankWindow: MediaTime?
+
+    /// The setting these options make (nil without --skip-blank).
+    var blankSkip: BlankSkip? {
+        skipBlank ? BlankSkip(window: skipBlankWindow ?? BlankSkip.defaultWindow) : nil
+    }
+
+    func validate() throws {
+        if skipBlankWindow != nil && !skipBlank { throw ValidationError("--skip-blank-window needs --skip-blank.") }
+    }
+}
+
 /// How a batch of inputs is worked through: shared by grab, sheet and storyboard.
 struct BatchOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")

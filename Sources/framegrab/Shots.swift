@@ -1,0 +1,42 @@
+import ArgumentParser
+import FrameGrab
+import FrameGrabCommand
+
+/// `framegrab shots`: the shots of each input, found by looking at every frame.
+struct Shots: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the shots of each input: where each hard cut or cut through black starts a new one.",
+        usage: "framegrab shots <input> ... [--json] [--stream <n>]",
+        discussion: """
+            Every frame is decoded and looked at on a 64x36 grid (nothing is converted to RGB). A shot starts \
+            at the video's first frame, at each hard cut, and where new content first shows after black \
+            frames (a fade to black and back); a dissolve, a pan, a flash or a dip to black inside a shot \
+            starts none. One line per shot, as soon as its end is known: its number, the time of its first \
+            frame (asking framegrab for that time gives that frame) and its end (the next shot's start; the \
+            end of the video's last frame for the last shot). With --json: {"input","shot","start","end"}. \
+            Exit status: 0 every input read to its end, 1 some input could not be read or decoded.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Video files to look at.", valueName: "input"))
+    var inputs: [String]
+
+    @Flag(help: "Print one JSON object per shot instead of text.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Look at the video stream of this index (as probe lists it).", valueName: "n"))
+    var stream: Int?
+
+    @Flag(help: "Show FFmpeg's own log messages.")
+    var verbose = false
+
+    func validate() throws {
+        if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
+    }
+
+    func run() async throws {
+        FFmpegLog.setVerbose(verbose)
+        let complete = await ShotsRun.run(inputs: inputs, videoStream: stream, json: json)
+        if !complete { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `framegrab shots` from the built binary, on the video the tests build from clips joined with known cuts
+/// (`ShotVideos`).
+@Suite struct ShotsCommandTests {
+    @Test(arguments: ["320x180", "1280x720"])
+    func everyCutOnItsFrameAndNoOtherShot(size: String) throws {
+        let video = try (size == "320x180" ? ShotVideos.path : ShotVideos.largePath).get()
+        try Scratch.with { scratch in
+            let result = try scratch.run(["shots", "--json", video])
+            #expect(result.status == 0, "\(result)")
+            let objects = result.stdoutLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(objects.count == result.stdoutLines.count && !objects.isEmpty, "one JSON object per line\n\(result)")
+            // The keys, in the documented order.
+            for line in result.stdoutLines {
+                let keys = ["input", "shot", "start", "end"].compactMap { line.range(of: "\"\($0)\":")?.lowerBound }
+                #expect(keys.count == 4 && keys == keys.sorted(), "\(line)")
+            }
+            let starts = objects.compactMap { $0["start"] as? Double }
+            let frames = starts.map { Int(($0 * Double(ShotVideos.frameRate)).rounded()) }
+            #expect(ShotVideos.matches(frames), "shots start at frames \(frames), expected \(ShotVideos.starts)\n\(result)")
+            // A start is the exact time of its frame, numbered from 1, and each shot ends where the next starts;
+            // the last ends with the video.
+            for (index, object) in objects.enumerated() {
+                #expect(object["input"] as? String == video)
+                #expect(object["shot"] as? Int == index + 1)
+                if let start = object["start"] as? Double {
+                    #expect(abs(start * Double(ShotVideos.frameRate) - (start * Double(ShotVideos.frameRate)).rounded()) < 1e-9, "\(start)")
+                }
+                let end = object["end"] as? Double
+                if index + 1 < objects.count {
+                    #expect(end == objects[index + 1]["start"] as? Double, "\(objects)")
+                } else {
+                    #expect(end == Double(ShotVideos.frameCount) / Double(ShotVideos.frameRate), "\(objects)")
+                }
+            }
+        }
+    }
+
+    @Test func plainLinesAndAFailedInputAmongGoodOnes() throws {
+        let video = try ShotVideos.path.get()
+        try Scratch.with { scratch in
+            let result = try scratch.run(["shots", scratch.path("missing.mp4"), video])
+            #expect(result.status == 1, "a failed input makes the exit status 1\n\(result)")
+            #expect(result.stderr.contains("missing.mp4: no such file"), "\(result)")
+            #expect(result.stdoutLines.first == "\(video): shot 1 0–2.4", "\(result)")
+            #expect(result.stdoutLines.count >= ShotVideos.starts.count, "the good input is still read\n\(result)")
+        }
+    }
+
+    @Test func aFailedInputInJSONHasItsCode() throws {
+        try Scratch.with { scratch in
+            let result = try scratch.run(["shots", "--json", scratch.path("missing.mp4")])
+            #expect(result.status == 1)
+            let object = try #require(result.stdoutLines.first.flatMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }, "\(result)")
+            #expect(object["code"] as? String == "notFound", "\(object)")
+        }
+    }
+}
