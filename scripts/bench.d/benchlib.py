@@ -17,6 +17,13 @@
                                              swscale flags) measures about 35-40 dB, neighbouring frames
                                              about 22-26 dB. N is the number of pairs compared
   benchlib.py report ROWS_TSV OUT_MD         prints the results table and writes it to OUT_MD
+  benchlib.py cuts TOOL OUTPUT_FILE          the cut times (seconds, comma-separated) in what a shot detector
+                                             printed: framegrab shots --json lines (every start but the
+                                             first), a PySceneDetect list-scenes CSV (every scene start but
+                                             the first), ffmpeg's showinfo log (pts_time of each selected frame)
+  benchlib.py shots SHOTS_TSV FPS KNOWN OUT_MD  prints the shot-detection table and appends it to OUT_MD:
+                                             rows "INPUT TOOL MEDIAN CPU CUTS [known]"; KNOWN is the
+                                             comma-separated frames where shots start in the built shot video
 """
 import json
 import math
@@ -173,6 +180,46 @@ def report(rows_tsv, out_md):
                 f.write(f"- {r['workload']} / {r['tool']}: `{r['cmd']}`\n")
 
 
+def cuts(tool, path):
+    text = open(path, encoding="utf-8", errors="replace").read()
+    times = []
+    if tool == "framegrab":
+        starts = [json.loads(line)["start"] for line in text.splitlines() if line.startswith("{")]
+        times = starts[1:]
+    elif tool == "scenedetect":
+        rows = [line.split(",") for line in text.splitlines()]
+        header = next((i for i, r in enumerate(rows) if "Start Time (seconds)" in r), None)
+        if header is not None:
+            column = rows[header].index("Start Time (seconds)")
+            times = [float(r[column]) for r in rows[header + 1:] if len(r) > column][1:]
+    elif tool == "ffmpeg":
+        times = [float(m) for m in re.findall(r"pts_time:([0-9.]+)", text)]
+    print(",".join(f"{t:.3f}" for t in times))
+
+
+def shots(path, fps, known, out_md):
+    fps = float(fps)
+    known = {int(k) for k in known.split(",") if k}
+    lines = ["", "## Shot detection", "",
+             "| input | tool | median | CPU | cuts found | on a known cut, to the frame | off by 1-2 frames | elsewhere |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for row in open(path, encoding="utf-8"):
+        name, tool, sec, cpu, found = (row.rstrip("\n").split("\t") + [""])[:5]
+        frames = [round(float(t) * fps) for t in found.split(",") if t]
+        if name.startswith("shots"):
+            exact = sum(1 for f in frames if f in known)
+            near = sum(1 for f in frames if f not in known and any(abs(f - k) <= 2 for k in known))
+            rest = len(frames) - exact - near
+            cells = [f"{exact} of {len(known)}", str(near), str(rest)]
+        else:
+            cells = ["-", "-", f"{len(frames)} (the video is one shot)"]
+        lines.append(f"| {name} | {tool} | {float(sec):.2f} s | {float(cpu):.2f} s | {len(frames)} | " + " | ".join(cells) + " |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(out_md, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -190,6 +237,10 @@ def main():
         match(args[0], args[1], int(args[2]) if len(args) > 2 else 1)
     elif cmd == "report":
         report(args[0], args[1])
+    elif cmd == "cuts":
+        cuts(args[0], args[1])
+    elif cmd == "shots":
+        shots(args[0], args[1], args[2], args[3])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(64)
