@@ -16,7 +16,7 @@ public struct GeneratedImage: Sendable {
 
 /// What a request that avoids blank frames got. A frame is blank when it carries almost no picture: 96 % of
 /// its luma and of each chroma plane lie within 24 levels of 255, measured on the frame averaged down to
-/// 64×36 (black, white, one flat colour, a fade's darkest frames).
+/// 64×36, with no texture finer than that grid (black, white, one flat colour, a fade's darkest frames).
 public enum BlankFrameCheck: Sendable, Equatable {
     /// The frame at the requested time is not blank: it is the answer, as without the check.
     case notBlank
