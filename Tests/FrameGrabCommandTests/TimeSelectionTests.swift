@@ -65,10 +65,12 @@ import Testing
         let selection = TimeSelection(specifications: [.time(MediaTime(value: 7, timescale: 1)), .percent(50)],
                                       every: MediaTime(value: 4, timescale: 1), count: 2)
         #expect(selection.needsDuration && selection.countDependsOnDuration)
-        let resolved = selection.resolve(duration: MediaTime(value: 10, timescale: 1))
+        let ten = MediaTime(value: 10, timescale: 1)
+        let resolved = selection.resolve(duration: ten)
         #expect(resolved == [.time(MediaTime(value: 7, timescale: 1)), .percent(50),
                              .time(.zero), .time(MediaTime(value: 4, timescale: 1)), .time(MediaTime(value: 8, timescale: 1)),
-                             .time(micros(2_500_000)), .time(micros(7_500_000))])
+                             .evenlySpaced(index: 1, count: 2), .evenlySpaced(index: 2, count: 2)])
+        #expect(resolved.map { $0.resolve(duration: ten) }.suffix(2) == [micros(2_500_000), micros(7_500_000)])
         #expect(!TimeSelection(specifications: [.time(.zero)]).needsDuration)
         #expect(TimeSelection().isEmpty && !TimeSelection(count: 1).isEmpty)
     }

@@ -43,15 +43,16 @@ package struct TimeSelection: Sendable, Equatable {
     /// Whether the number of times depends on the duration (`--every`).
     package var countDependsOnDuration: Bool { every != nil }
 
-    /// The requests in order: the specifications, then the `every` times, then the `count` times.
+    /// The requests in order: the specifications, then the `every` times, then the `count` times (which
+    /// stay shares of the duration: each knows its slice of the video, which `--skip-blank` keeps to).
     /// `--every` and `--count` of a video whose duration is unknown give nothing (check `duration.isNumeric`).
     package func resolve(duration: MediaTime) -> [TimeSpecification] {
         var all = specifications
         if let every, duration.isNumeric {
             all += TimeSelection.every(every, duration: duration).map { .time($0) }
         }
-        if let count, duration.isNumeric {
-            all += TimeSelection.evenlySpaced(count: count, duration: duration).map { .time($0) }
+        if let count, duration.isNumeric, duration > .zero {
+            all += (0..<count).map { .evenlySpaced(index: $0 + 1, count: count) }
         }
         return all
     }
