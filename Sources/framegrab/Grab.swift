@@ -48,7 +48,7 @@ struct Grab: AsyncParsableCommand {
 
     @OptionGroup var tolerances: ToleranceOptions
 
-    @OptionGroup var blank: BlankOptions
+    @OptionGroup var choice: StillChoiceOptions
 
     @Option(name: .customLong("max-size"), help: ArgumentHelp("Fit images inside WxH, keeping their shape and never enlarging; 0 leaves a side free (320x0).", valueName: "WxH"),
             transform: { try PixelSize(parsing: $0) })
@@ -113,8 +113,8 @@ struct Grab: AsyncParsableCommand {
     var limits: LimitOptions
 
     func validate() throws {
-        if timeOptions.isEmpty {
-            throw ValidationError("Give at least one time with -t/--time, --times-file, --every or --count.")
+        if timeOptions.isEmpty && !choice.shots {
+            throw ValidationError("Give at least one time with -t/--time, --times-file, --every, --count or --shots.")
         }
         if golden == nil && comparison.isSet {
             throw ValidationError("--max-diff, --max-differing-pixels, --min-psnr, --min-ssim, --resize and --diff-out need --golden DIR (or use framegrab compare).")
@@ -187,10 +187,10 @@ struct Grab: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        var settings = GrabSettings(inputs: inputs, selection: try timeOptions.selection(), template: template)
+        var settings = GrabSettings(inputs: inputs, selection: try timeOptions.selection(shots: choice.shots), template: template)
         settings.recursive = batch.recursive
         tolerances.apply(to: &settings.generation)
-        settings.skipBlank = blank.blankSkip
+        settings.skipBlank = choice.blankSkip
         settings.generation.maximumSize = maxSize ?? .zero
         settings.generation.appliesPreferredTrackTransform = !noAutorotate
         settings.generation.apertureMode = aperture

@@ -27,7 +27,7 @@ struct Sheet: AsyncParsableCommand {
 
     @OptionGroup var tolerances: ToleranceOptions
 
-    @OptionGroup var blank: BlankOptions
+    @OptionGroup var choice: StillChoiceOptions
 
     @Option(help: ArgumentHelp("Tiles per row.", valueName: "n"))
     var columns = 4
@@ -73,10 +73,10 @@ struct Sheet: AsyncParsableCommand {
         FFmpegLog.setVerbose(batch.verbose)
         let (template, format) = try template()
         var settings = MosaicSettings(kind: .sheet(header: !noHeader, timestamps: !noTimestamps), inputs: inputs,
-                                      selection: try timeOptions.selection(default: TimeSelection(count: 16)),
+                                      selection: try timeOptions.selection(default: TimeSelection(count: 16), shots: choice.shots),
                                       tileWidth: tileWidth, columns: columns, output: template, format: format)
         MosaicOutput.apply(batch: batch, tolerances: tolerances, limits: limits, timeOptions: timeOptions, to: &settings)
-        settings.skipBlank = blank.blankSkip
+        settings.skipBlank = choice.blankSkip
         settings.quality = formatOptions.quality ?? ImageFormat.defaultQuality
         settings.json = json
         settings.videoStream = stream

@@ -75,6 +75,17 @@ import Testing
         #expect(TimeSelection().isEmpty && !TimeSelection(count: 1).isEmpty)
     }
 
+    @Test func shotsComeLastAtTheirMiddles() {
+        let shots = [Shot(number: 1, start: .zero, end: MediaTime(value: 5, timescale: 2)),
+                     Shot(number: 2, start: MediaTime(value: 5, timescale: 2), end: MediaTime(value: 10, timescale: 1))]
+        let selection = TimeSelection(specifications: [.time(MediaTime(value: 7, timescale: 1))], shots: true)
+        #expect(selection.needsDuration && selection.countDependsOnDuration && selection.withoutDuration == nil && !selection.isEmpty)
+        let resolved = selection.resolve(duration: MediaTime(value: 10, timescale: 1), shots: shots)
+        #expect(resolved == [.time(MediaTime(value: 7, timescale: 1)), .shot(shots[0]), .shot(shots[1])])
+        #expect(resolved.dropFirst().map { $0.resolve(duration: .invalid) } == [micros(1_250_000), micros(6_250_000)])
+        #expect(TimeSelection(shots: true).resolve(duration: .invalid, shots: []).isEmpty)
+    }
+
     @Test func intervalsAndCountsParse() throws {
         #expect(try TimeSelection.parseInterval("2.5s") == MediaTime(value: 5, timescale: 2))
         #expect(try TimeSelection.parseInterval("500ms") == MediaTime(value: 1, timescale: 2))

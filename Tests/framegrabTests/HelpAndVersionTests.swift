@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct HelpAndVersionTests {
     /// Every option and flag declared in Sources/framegrab/Grab.swift and the option groups it uses
-    /// (Options/TimeOptions.swift, with BlankOptions, and Options/LimitOptions.swift), as `--long` (and `-x` when it has a short name), read from the source so that
+    /// (Options/TimeOptions.swift, with StillChoiceOptions, and Options/LimitOptions.swift), as `--long` (and `-x` when it has a short name), read from the source so that
     /// a new option cannot go unchecked.
     static let declaredOptions: [(long: String, short: String?)] = {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -34,7 +34,7 @@ import Testing
     static let knownOptions = ["--time", "--tolerance", "--tolerance-before", "--tolerance-after", "--max-size", "--no-autorotate",
                                "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--threads", "--verbose",
                                "--recursive", "--times-file", "--every", "--count", "--max-requests", "--skip-existing", "--shard", "--quiet",
-                               "--metadata", "--golden", "--max-pixels", "--timeout", "--stream", "--format", "--quality", "--skip-blank", "--skip-blank-window"]
+                               "--metadata", "--golden", "--max-pixels", "--timeout", "--stream", "--format", "--quality", "--shots", "--skip-blank", "--skip-blank-window"]
 
     @Test func theOptionListMatchesGrabSwift() {
         #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift and its option groups declare \(Self.declaredOptions.map(\.long))")

@@ -60,4 +60,49 @@ import Testing
             #expect(object["code"] as? String == "notFound", "\(object)")
         }
     }
+
+    // MARK: --shots, a time source of grab and sheet
+
+    /// Frames that carry no picture in the shot video: the black opening, the flash, the black gap.
+    static let blankFrames = Set(0..<10).union([ShotVideos.flash]).union(285...296)
+
+    static func frame(_ seconds: Double?) -> Int? { seconds.map { Int(($0 * Double(ShotVideos.frameRate)).rounded()) } }
+
+    @Test func grabTakesOneStillPerShotInsideItAndNotBlank() throws {
+        let video = try ShotVideos.path.get()
+        try Scratch.with { scratch in
+            let result = try scratch.run([video, "--shots", "-t", "5", "--json", "-o", scratch.path("out") + "/"])
+            #expect(result.status == 0, "\(result)")
+            let lines = result.stdoutLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .sorted { ($0["index"] as? Int ?? 0) < ($1["index"] as? Int ?? 0) }
+            // -t 5 first, then one per shot.
+            #expect(lines.count == 1 + ShotVideos.starts.count, "\(result)")
+            #expect(lines.first?["shot"] == nil && Self.frame(lines.first?["actual"] as? Double) == 125)
+            let starts = ShotVideos.starts.map { Double($0) / Double(ShotVideos.frameRate) }
+            for (offset, line) in lines.dropFirst().enumerated() {
+                let start = try #require(line["start"] as? Double), end = try #require(line["end"] as? Double)
+                let actual = try #require(Self.frame(line["actual"] as? Double))
+                #expect(line["shot"] as? Int == offset + 1, "\(line)")
+                #expect(abs(start - starts[offset]) < 1e-9, "\(line)")
+                #expect(actual >= Self.frame(start)! && actual < Self.frame(end)!, "the still is inside its shot: \(line)")
+                #expect(!Self.blankFrames.contains(actual), "the still of shot \(offset + 1) is a blank frame: \(line)")
+            }
+            #expect(scratch.files(under: "out").count == 1 + ShotVideos.starts.count)
+        }
+    }
+
+    @Test func aSheetOfTheShotsHasATileEach() throws {
+        let video = try ShotVideos.path.get()
+        try Scratch.with { scratch in
+            let result = try scratch.run(["sheet", video, "--shots", "--json", "-o", scratch.path("sheet.png")])
+            #expect(result.status == 0, "\(result)")
+            let object = try #require(result.stdoutLines.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+            let tiles = try #require(object["tiles"] as? [[String: Any]])
+            #expect(tiles.compactMap { $0["shot"] as? Int } == Array(1...ShotVideos.starts.count), "\(tiles)")
+            for tile in tiles {
+                let actual = try #require(Self.frame(tile["actual"] as? Double))
+                #expect(!Self.blankFrames.contains(actual) && actual >= Self.frame(tile["start"] as? Double)!, "\(tile)")
+            }
+        }
+    }
 }

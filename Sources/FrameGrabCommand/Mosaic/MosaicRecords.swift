@@ -23,6 +23,8 @@ package struct SheetRecord: ReportRecord {
         package let index: Int
         package let requested: MediaTime
         package let outcome: Outcome
+        /// The shot a `--shots` tile stands for.
+        package var shot: Shot? = nil
     }
 
     package let input: String
@@ -37,7 +39,7 @@ package struct SheetRecord: ReportRecord {
             switch tile.outcome {
             case .success(let actual, let rect, let blank):
                 fields += [.init("actual", seconds(actual)), .init("x", .int(rect.x)), .init("y", .int(rect.y)),
-                           .init("width", .int(rect.width)), .init("height", .int(rect.height))] + blankFields(blank)
+                           .init("width", .int(rect.width)), .init("height", .int(rect.height))] + blankFields(blank) + shotFields(tile.shot)
             case .failure(let error):
                 fields += [.init("error", .string(error.message)), .init("code", .string(error.code.rawValue))]
             }

@@ -12,8 +12,9 @@ final class CanvasBox: Sendable {
 extension MosaicRun {
     /// A contact sheet: every still in its tile as it arrives, then the header, then the file.
     /// `length`: the video's, measured when the container does not say (shown in the header then).
-    func makeSheet(_ job: Job, asset: MediaAsset, generator: AssetImageGenerator, times: [MediaTime], length: MediaTime,
-                   header: Bool, timestamps: Bool) async throws(FrameGrabError) {
+    /// `shots`: the video's shots when `--shots` asked for a tile each (at the time `TimeSpecification.shot` gives).
+    func makeSheet(_ job: Job, asset: MediaAsset, generator: AssetImageGenerator, times: [MediaTime], shots: [Shot],
+                   length: MediaTime, header: Bool, timestamps: Bool) async throws(FrameGrabError) {
         let input = job.input.path
         let layout: SheetLayout
         do {
@@ -28,13 +29,19 @@ extension MosaicRun {
         // Exact stills are captioned with the time asked for (the frame on screen then); stills from a
         // window, and those --skip-blank moved, with the frame's own time.
         let exact = settings.generation.isExact
-        let requests = settings.skipBlank == nil ? times.map(FrameRequest.init(time:)) : BlankSkip.tileRequests(times, length: length)
+        // A shot's tile keeps to its shot; with --skip-blank, every other tile to its slice of the video.
+        let shotAt = Dictionary(shots.map { (TimeSpecification.shot($0).resolve(duration: length), $0) }) { first, _ in first }
+        let slices = settings.skipBlank == nil ? times.map(FrameRequest.init(time:)) : BlankSkip.tileRequests(times, length: length)
+        let requests = zip(times, slices).map { time, slice in
+            shotAt[time].map { FrameRequest(time: time, nonBlankIn: BlankSkip.range(of: $0)) } ?? slice
+        }
         for await result in generator.results(for: requests) {
             let position = result.requestIndex, cell = layout.cellRect(position)
             switch result.outcome {
             case .success(let generated):
                 let rect = layout.pictureRect(position, size: PixelSize(width: generated.image.width, height: generated.image.height))
                 let caption = MosaicRun.clock(exact && generated.blankFrameCheck != .moved ? result.requestedTime : generated.actualTime)
+                let shot = shotAt[result.requestedTime]
                 await WorkPool.shared.run(first: true) {
                     box.canvas.withLock { canvas in
                         canvas.place(generated.image, in: cell)
@@ -44,7 +51,8 @@ extension MosaicRun {
                     }
                 }
                 tiles[position] = SheetRecord.Tile(index: position + 1, requested: result.requestedTime,
-                                                   outcome: .success(actual: generated.actualTime, rect: rect, blank: generated.blankFrameCheck))
+                                                   outcome: .success(actual: generated.actualTime, rect: rect, blank: generated.blankFrameCheck),
+                                                   shot: shot)
                 counts.update { $0.requestsDone += 1 }
             case .failure(let error):
                 if error.code == .cancelled { continue }

@@ -73,7 +73,7 @@ package struct MosaicRun: BatchRun {
             case .failed(let error):
                 reportFailure(input: input.path, error: error)
                 continue
-            case .video(_, let asset): job.asset = asset
+            case .video(_, let asset, _): job.asset = asset
             case .notOpened: break
             }
             for (file, key) in zip(written[offset], keys[offset]) {
@@ -121,11 +121,12 @@ package struct MosaicRun: BatchRun {
         do throws(FrameGrabError) {
             try asset.requireDecoder()
             let length = try await asset.measuredVideoDuration()
-            let times = try times(of: asset, length: length)
+            let shots = settings.selection.shots ? try await GrabRun.shots(of: asset) : []
+            let times = try times(of: asset, length: length, shots: shots)
             let generator = AssetImageGenerator(asset: asset, settings: settings.generation.sharing(cores: concurrent))
             switch settings.kind {
             case .sheet(let header, let timestamps):
-                try await makeSheet(job, asset: asset, generator: generator, times: times, length: length,
+                try await makeSheet(job, asset: asset, generator: generator, times: times, shots: shots, length: length,
                                     header: header, timestamps: timestamps)
             case .storyboard(let rows):
                 try await makeStoryboard(job, asset: asset, generator: generator, times: times, length: length, rows: rows)
@@ -136,17 +137,17 @@ package struct MosaicRun: BatchRun {
     }
 
     /// The times of an input, in time order (a storyboard's also without repeats, and inside the video).
-    /// `length`: the video's, measured when the container does not say.
-    func times(of asset: MediaAsset, length: MediaTime) throws(FrameGrabError) -> [MediaTime] {
+    /// `length`: the video's, measured when the container does not say; `shots`: its shots, for `--shots`.
+    func times(of asset: MediaAsset, length: MediaTime, shots: [Shot] = []) throws(FrameGrabError) -> [MediaTime] {
         let selection = settings.selection
         if (selection.every != nil || selection.count != nil) && !length.isNumeric {
             throw GrabRun.unknownDuration(asset.path)
         }
-        let asked = selection.count(duration: length)
+        let asked = selection.count(duration: length) + shots.count
         if asked > settings.maximumRequests {
             throw FrameGrabError(.invalidTime, "\(asset.path): would get \(asked) times, more than --max-requests \(settings.maximumRequests); ask for fewer (a longer --every), or raise --max-requests", path: asset.path)
         }
-        var times = selection.resolve(duration: length).map { $0.resolve(duration: length) }
+        var times = selection.resolve(duration: length, shots: shots).map { $0.resolve(duration: length) }
         times.sort { !$1.isNumeric || ($0.isNumeric && $0 < $1) }
         guard case .storyboard = settings.kind else { return times }
         guard length.isNumeric else { throw GrabRun.unknownDuration(asset.path) }

@@ -2,7 +2,8 @@ import Foundation
 import FrameGrab
 
 /// Every time requested of one video: explicit times (`-t`, a times file), times every interval from
-/// the start (`--every`), and a number of evenly spaced times (`--count`), in that order.
+/// the start (`--every`), a number of evenly spaced times (`--count`), and one time per shot (`--shots`),
+/// in that order.
 ///
 /// ```swift
 /// let selection = TimeSelection(specifications: try TimeSpecification.parseList("5,50%"),
@@ -16,37 +17,42 @@ package struct TimeSelection: Sendable, Equatable {
     package var every: MediaTime?
     /// `count` times evenly spaced; see `evenlySpaced(count:duration:)`.
     package var count: Int?
+    /// `--shots`: one time per shot of the video, found when the input is opened (`MediaAsset.shots()`).
+    package var shots: Bool
 
     /// A selection; by default nothing is requested.
-    package init(specifications: [TimeSpecification] = [], every: MediaTime? = nil, count: Int? = nil) {
+    package init(specifications: [TimeSpecification] = [], every: MediaTime? = nil, count: Int? = nil, shots: Bool = false) {
         self.specifications = specifications
         self.every = every
         self.count = count
+        self.shots = shots
     }
 
-    /// Whether nothing is requested: no specifications, no `every`, and no `count` (or a count of 0).
-    package var isEmpty: Bool { specifications.isEmpty && every == nil && (count ?? 0) == 0 }
+    /// Whether nothing is requested: no specifications, no `every`, no `count` (or a count of 0), no `shots`.
+    package var isEmpty: Bool { specifications.isEmpty && every == nil && (count ?? 0) == 0 && !shots }
 
-    /// Whether the times can only be known once the video's duration is known.
+    /// Whether the times can only be known once the video has been opened (its duration, or its shots).
     package var needsDuration: Bool {
-        every != nil || count != nil || specifications.contains(where: \.needsDuration)
+        every != nil || count != nil || shots || specifications.contains(where: \.needsDuration)
     }
 
-    /// The requests in order when they can be named without the duration (no `--every`): the
-    /// specifications, then the `count` times as shares of the duration, resolved once it is known.
+    /// The requests in order when they can be named without opening the video (no `--every`, no
+    /// `--shots`): the specifications, then the `count` times as shares of the duration, resolved once it
+    /// is known.
     package var withoutDuration: [TimeSpecification]? {
-        guard every == nil else { return nil }
+        guard every == nil, !shots else { return nil }
         let count = self.count ?? 0
         return specifications + (0..<count).map { .evenlySpaced(index: $0 + 1, count: count) }
     }
 
-    /// Whether the number of times depends on the duration (`--every`).
-    package var countDependsOnDuration: Bool { every != nil }
+    /// Whether the number of times depends on the video (`--every`, `--shots`).
+    package var countDependsOnDuration: Bool { every != nil || shots }
 
     /// The requests in order: the specifications, then the `every` times, then the `count` times (which
-    /// stay shares of the duration: each knows its slice of the video, which `--skip-blank` keeps to).
+    /// stay shares of the duration: each knows its slice of the video, which `--skip-blank` keeps to), then
+    /// one per shot of `shots` (the video's, when `--shots` is asked for).
     /// `--every` and `--count` of a video whose duration is unknown give nothing (check `duration.isNumeric`).
-    package func resolve(duration: MediaTime) -> [TimeSpecification] {
+    package func resolve(duration: MediaTime, shots found: [Shot] = []) -> [TimeSpecification] {
         var all = specifications
         if let every, duration.isNumeric {
             all += TimeSelection.every(every, duration: duration).map { .time($0) }
@@ -54,6 +60,7 @@ package struct TimeSelection: Sendable, Equatable {
         if let count, duration.isNumeric, duration > .zero {
             all += (0..<count).map { .evenlySpaced(index: $0 + 1, count: count) }
         }
+        if shots { all += found.map { .shot($0) } }
         return all
     }
 

@@ -10,6 +10,8 @@ package enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
     case percent(Double)
     /// Time `index` (from 1) of `count` evenly spaced ones (`--count`; see `TimeSelection.evenlySpaced`).
     case evenlySpaced(index: Int, count: Int)
+    /// One shot of the video (`--shots`): its middle, moved off a blank frame inside the shot.
+    case shot(Shot)
 
     /// Parses one value, or a comma-separated list of them.
     package static func parseList(_ text: String) throws(ParseError) -> [TimeSpecification] {
@@ -96,6 +98,7 @@ package enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
         case .time(let time): return time.description
         case .percent(let value): return "\(value)%"
         case .evenlySpaced(let index, let count): return "\(index)/\(count) of the duration"
+        case .shot(let shot): return "shot \(shot.number)"
         }
     }
 
@@ -111,12 +114,25 @@ package enum TimeSpecification: Sendable, Hashable, CustomStringConvertible {
             return MediaTime(value: min(at, max(0, micros - 1)), timescale: 1_000_000)
         case .evenlySpaced(let index, let count):
             return TimeSelection.evenlySpaced(index: index, count: count, duration: duration)
+        case .shot(let shot):
+            // The middle, in whole microseconds rounded down.
+            let start = shot.start.convertScale(1_000_000, rounding: .down).value
+            let end = shot.end.convertScale(1_000_000, rounding: .down).value
+            return MediaTime(value: start + max(0, end - start) / 2, timescale: 1_000_000)
         }
     }
 
     /// Whether the time is known only once the video's duration is.
     package var needsDuration: Bool {
-        if case .time = self { false } else { true }
+        switch self {
+        case .time, .shot: false
+        case .percent, .evenlySpaced: true
+        }
+    }
+
+    /// The shot a `--shots` time stands for.
+    package var shot: Shot? {
+        if case .shot(let shot) = self { shot } else { nil }
     }
 }
 

@@ -33,6 +33,12 @@ package struct BlankSkip: Sendable, Equatable {
         }
     }
 
+    /// Where a `--shots` time looks for a frame that is not blank: its own shot (with or without
+    /// `--skip-blank`: a shot's picture is never a blank frame when the shot has another).
+    package static func range(of shot: Shot) -> ClosedRange<MediaTime> {
+        range(from: shot.start.seconds, to: shot.end.seconds)
+    }
+
     /// [start, end) in seconds as a closed range of microseconds: the slice's end belongs to the next one.
     private static func range(from start: Double, to end: Double) -> ClosedRange<MediaTime> {
         let first = Int64((start * 1_000_000).rounded(.up))

@@ -9,7 +9,8 @@ extension GrabRun {
         case notOpened
         /// `asset`: kept open for the job (for the first `--jobs` inputs, which start at once), so that the
         /// file is opened once; later inputs are opened again when their turn comes, to bound open files.
-        case video(duration: MediaTime, asset: MediaAsset?)
+        /// `shots`: the video's shots, when `--shots` asked for them.
+        case video(duration: MediaTime, asset: MediaAsset?, shots: [Shot])
         case notVideo(FrameGrabError)
         case failed(FrameGrabError)
     }
@@ -51,7 +52,8 @@ extension GrabRun {
             for (offset, probe) in zip(suspects, probed) { probes[offset] = probe ?? .notOpened }
         } else {
             let probed = await GrabRun.concurrentMap(Array(inputs.enumerated()), limit: settings.jobs) { offset, input -> Probe in
-                await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen, measure: true)
+                await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen, measure: true,
+                                    shots: selection.shots)
             }
             probes = probed.map { $0 ?? .notOpened }
         }
@@ -71,7 +73,7 @@ extension GrabRun {
             case .failed(let error):
                 report(input: input.path, error: error)
                 continue
-            case .video(let duration, let asset):
+            case .video(let duration, let asset, let shots):
                 job.duration = duration
                 job.asset = asset
                 if named != nil { break }
@@ -80,12 +82,12 @@ extension GrabRun {
                     continue
                 }
                 // Counted before anything is made: --every 0.00001 on a long video is millions of times.
-                let asked = selection.count(duration: duration)
+                let asked = selection.count(duration: duration) + shots.count
                 if asked > settings.maximumRequests {
                     output.standardError("framegrab: refusing to run: \(input.path) would get \(asked) times, more than --max-requests \(settings.maximumRequests); ask for fewer (a longer --every), or raise --max-requests")
                     return nil
                 }
-                specifications = selection.resolve(duration: duration)
+                specifications = selection.resolve(duration: duration, shots: shots)
             }
             let count = specifications.count
             let paths = named != nil ? namedPaths[offset] : paths(for: input, specifications: specifications, duration: job.duration ?? .invalid)
@@ -150,21 +152,35 @@ extension GrabRun {
     /// Opens an input to learn whether it is a video and how long it is. A file found in a folder that
     /// FFmpeg cannot read, that has no video stream, or that is a still image, is not a video.
     /// `measure`: a video that does not say how long it is is measured from its packets.
+    /// Opens an input (`measure`: its length measured; `shots`: its shots found, every frame decoded).
     static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?, keep: Bool,
-                      measure: Bool = false) async -> Probe {
+                      measure: Bool = false, shots findShots: Bool = false) async -> Probe {
         do {
             let asset = try await MediaAsset.open(path: input.path, limits: limits, videoStream: videoStream)
             if !input.isExplicit && isStillImage(asset) {
                 return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
             }
             let length = measure ? try await asset.measuredVideoDuration() : asset.videoDuration
-            return .video(duration: length, asset: keep ? asset : nil)
+            let shots = findShots ? try await GrabRun.shots(of: asset) : []
+            return .video(duration: length, asset: keep ? asset : nil, shots: shots)
         } catch {
             if !input.isExplicit && [.invalidData, .noVideoStream, .emptyFile].contains(error.code) {
                 return .notVideo(error)
             }
             return .failed(error)
         }
+    }
+
+    /// The shots of an asset's video (`--shots`), all of them.
+    static func shots(of asset: MediaAsset) async throws(FrameGrabError) -> [Shot] {
+        try asset.requireDecoder()
+        var shots: [Shot] = []
+        do {
+            for try await shot in asset.shots() { shots.append(shot) }
+        } catch {
+            throw error as? FrameGrabError ?? FrameGrabError(.decodeFailed, "\(asset.path): \(error)", path: asset.path)
+        }
+        return shots
     }
 
     /// What a job works on.
@@ -179,10 +195,10 @@ extension GrabRun {
     static func asset(for input: InputDiscovery.Input, planned: MediaAsset?, limits: AssetLimits, videoStream: Int?) async -> JobAsset {
         if let planned { return .asset(planned) }
         switch await probe(input, limits: limits, videoStream: videoStream, keep: true) {
-        case .video(_, let asset?): return .asset(asset)
+        case .video(_, let asset?, _): return .asset(asset)
         case .notVideo(let error): return .notVideo(error)
         case .failed(let error): return .failed(error)
-        case .video(_, nil), .notOpened: preconditionFailure("probe(keep: true) keeps the asset")
+        case .video(_, nil, _), .notOpened: preconditionFailure("probe(keep: true) keeps the asset")
         }
     }
 

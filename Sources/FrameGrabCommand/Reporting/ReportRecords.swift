@@ -46,6 +46,12 @@ package struct Reporter: Sendable {
 /// A time as JSON: exact decimal seconds, or null when unknown.
 func seconds(_ time: MediaTime) -> JSONValue { time.isNumeric ? .decimal(time.decimalSeconds) : .null }
 
+/// The shot a `--shots` request stands for, as JSON fields (`shot`, its `start` and `end`); none otherwise.
+func shotFields(_ shot: Shot?) -> [JSONValue.Field] {
+    guard let shot else { return [] }
+    return [.init("shot", .int(shot.number)), .init("start", seconds(shot.start)), .init("end", seconds(shot.end))]
+}
+
 /// What `--skip-blank` did, as JSON fields: `"moved":"blank"` when the image is another frame than the one
 /// at the requested time because that one was blank, `"blank":true` when it is blank and nothing in the
 /// window was not; nothing otherwise (and without `--skip-blank`).
@@ -69,15 +75,17 @@ package struct ImageFacts: Sendable {
     package let keyframe: Bool
     /// What `--skip-blank` did (nil without it).
     package let blank: BlankFrameCheck?
+    /// The shot a `--shots` request stands for.
+    package let shot: Shot?
 
-    package init(input: String, index: Int, requested: MediaTime, generated: GeneratedImage) {
+    package init(input: String, index: Int, requested: MediaTime, generated: GeneratedImage, shot: Shot? = nil) {
         self.init(input: input, index: index, requested: requested, actual: generated.actualTime,
                   width: generated.image.width, height: generated.image.height, keyframe: generated.isKeyframe,
-                  blank: generated.blankFrameCheck)
+                  blank: generated.blankFrameCheck, shot: shot)
     }
 
     package init(input: String, index: Int, requested: MediaTime, actual: MediaTime, width: Int, height: Int, keyframe: Bool,
-                 blank: BlankFrameCheck? = nil) {
+                 blank: BlankFrameCheck? = nil, shot: Shot? = nil) {
         self.input = input
         self.index = index
         self.requested = requested
@@ -86,12 +94,13 @@ package struct ImageFacts: Sendable {
         self.height = height
         self.keyframe = keyframe
         self.blank = blank
+        self.shot = shot
     }
 
     func fields(pathKey: String, path: String) -> [JSONValue.Field] {
         [.init("input", .string(input)), .init("index", .int(index)), .init("requested", seconds(requested)),
          .init("actual", seconds(actual)), .init(pathKey, .string(path)), .init("width", .int(width)),
-         .init("height", .int(height)), .init("keyframe", .bool(keyframe))] + blankFields(blank)
+         .init("height", .int(height)), .init("keyframe", .bool(keyframe))] + blankFields(blank) + shotFields(shot)
     }
 }
 

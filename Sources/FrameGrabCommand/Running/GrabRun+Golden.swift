@@ -88,7 +88,8 @@ extension GrabRun {
             counts.requestsDone += 1
         }
         let shown = PairVerdict(kind: verdict.kind, metrics: verdict.metrics, reasons: reasons, resized: verdict.resized)
-        let image = ImageFacts(input: input, index: request.index, requested: request.time, generated: generated)
+        let image = ImageFacts(input: input, index: request.index, requested: request.time, generated: generated,
+                               shot: request.specification.shot)
         reporter.emit(VerdictRecord(subject: .image(image, golden: request.path), verdict: shown, diff: diffPath))
     }
 }

@@ -112,7 +112,8 @@ package struct GrabRun: BatchRun {
         if pending.isEmpty { return }
         let generator = AssetImageGenerator(asset: asset, settings: settings.generation.sharing(cores: concurrent))
         let requests = pending.map { request in
-            settings.skipBlank?.request(request.time, specification: request.specification, length: length) ?? FrameRequest(time: request.time)
+            if let shot = request.specification.shot { return FrameRequest(time: request.time, nonBlankIn: BlankSkip.range(of: shot)) }
+            return settings.skipBlank?.request(request.time, specification: request.specification, length: length) ?? FrameRequest(time: request.time)
         }
         var answered = Set<Int>()
         // Images are encoded and written on other cores while the decoder moves on; the process encodes
@@ -196,7 +197,8 @@ package struct GrabRun: BatchRun {
             return
         }
         counts.update { $0.written += 1; $0.requestsDone += 1 }
-        reporter.emit(ImageRecord(image: ImageFacts(input: input, index: request.index, requested: request.time, generated: generated),
+        reporter.emit(ImageRecord(image: ImageFacts(input: input, index: request.index, requested: request.time, generated: generated,
+                                                    shot: request.specification.shot),
                                   path: request.path, toStandardOutput: settings.toStandardOutput))
     }
 

@@ -6,8 +6,7 @@ package struct ShotRecord: ReportRecord {
     package let shot: Shot
 
     package var json: JSONValue {
-        .object([.init("input", .string(input)), .init("shot", .int(shot.number)),
-                 .init("start", seconds(shot.start)), .init("end", seconds(shot.end))])
+        .object([.init("input", .string(input))] + shotFields(shot))
     }
     package var plain: PlainLine {
         .result("\(input): shot \(shot.number) \(shot.start.decimalSeconds)–\(shot.end.decimalSeconds)")

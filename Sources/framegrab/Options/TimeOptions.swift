@@ -38,10 +38,12 @@ struct TimeOptions: ParsableArguments {
         }
     }
 
-    /// The selection, with the times file read; `defaultSelection` when nothing was asked for.
-    func selection(default defaultSelection: TimeSelection? = nil) throws -> TimeSelection {
+    /// The selection, with the times file read; `defaultSelection` when nothing was asked for (`shots`:
+    /// `--shots`, a time source of its own).
+    func selection(default defaultSelection: TimeSelection? = nil, shots: Bool = false) throws -> TimeSelection {
+        if isEmpty, shots { return TimeSelection(shots: true) }
         if isEmpty, let defaultSelection { return defaultSelection }
-        var selection = TimeSelection(specifications: times.flatMap { $0 }, every: every, count: count)
+        var selection = TimeSelection(specifications: times.flatMap { $0 }, every: every, count: count, shots: shots)
         if let timesFile {
             do {
                 selection.specifications += try TimesFile.read(timesFile)
@@ -87,8 +89,11 @@ struct ToleranceOptions: ParsableArguments {
     }
 }
 
-/// `--skip-blank`: shared by grab and sheet.
-struct BlankOptions: ParsableArguments {
+/// Stills worth looking at, shared by grab and sheet: one per shot (`--shots`), none blank (`--skip-blank`).
+struct StillChoiceOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp("One time per shot of each input, at a frame inside the shot that is not blank (every frame is decoded first to find the shots; see framegrab shots)."))
+    var shots = false
+
     @Flag(help: ArgumentHelp("Answer a request whose frame is blank (black, white, one flat colour) with the nearest frame that is not: after the time first, within the request's own slice of the video for --count times and sheet tiles, else within --skip-blank-window."))
     var skipBlank = false
 
