@@ -15,7 +15,7 @@ struct Framegrab: AsyncParsableCommand {
             default subcommand: `framegrab movie.mp4 -t 12.5` is `framegrab grab movie.mp4 -t 12.5`.
             """,
         version: Framegrab.version,
-        subcommands: [Grab.self, Sheet.self, Storyboard.self, Probe.self, Shots.self, Compare.self],
+        subcommands: [Grab.self, Sheet.self, Storyboard.self, Poster.self, Probe.self, Shots.self, Compare.self],
         defaultSubcommand: Grab.self
     )
 
@@ -40,6 +40,7 @@ struct Framegrab: AsyncParsableCommand {
             print("  grab (default)          \(Grab.configuration.abstract)")
             print("  sheet                   \(Sheet.configuration.abstract)")
             print("  storyboard              \(Storyboard.configuration.abstract)")
+            print("  poster                  \(Poster.configuration.abstract)")
             print("  probe                   \(Probe.configuration.abstract)")
             print("  shots                   \(Shots.configuration.abstract)")
             print("  compare                 \(Compare.configuration.abstract)")

@@ -6,7 +6,7 @@ import FrameGrabCommand
 struct Shots: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the shots of each input: where each hard cut or cut through black starts a new one.",
-        usage: "framegrab shots <input> ... [--json] [--stream <n>]",
+        usage: "framegrab shots <input> ... [-r] [--json] [--stream <n>]",
         discussion: """
             Every frame is decoded and looked at on a 64x36 grid (nothing is converted to RGB). A shot starts \
             at the video's first frame, at each hard cut, and where new content first shows after black \
@@ -18,8 +18,11 @@ struct Shots: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files to look at.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
     var inputs: [String]
+
+    @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")
+    var recursive = false
 
     @Flag(help: "Print one JSON object per shot instead of text.")
     var json = false
@@ -36,7 +39,7 @@ struct Shots: AsyncParsableCommand {
 
     func run() async throws {
         FFmpegLog.setVerbose(verbose)
-        let complete = await ShotsRun.run(inputs: inputs, videoStream: stream, json: json)
+        let complete = await ShotsRun.run(inputs: inputs, recursive: recursive, videoStream: stream, json: json)
         if !complete { throw ExitCode(1) }
     }
 }

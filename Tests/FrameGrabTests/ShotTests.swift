@@ -147,3 +147,31 @@ import Testing
         #expect(checks[2]?.0 == nil && checks[2]?.1 == 0.08, "without a window the blank frame is the answer: \(checks)")
     }
 }
+
+/// `MediaAsset.posterFrame()` through the library's public API.
+@Suite struct PosterFrameTests {
+    @Test func thePosterFrameIsNotBlankAndItsScoreSaysWhy() async throws {
+        let asset = try await MediaAsset.open(path: try ShotVideos.path.get())
+        let choice = try await asset.posterFrame()
+        let frame = Int((choice.time.seconds * Double(ShotVideos.frameRate)).rounded())
+        #expect(!Set(0..<10).union([ShotVideos.flash]).union(284...296).contains(frame), "the poster is frame \(frame)")
+        #expect(choice.score.total == (choice.score.sharpness + choice.score.typicality) / 2)
+        #expect(choice.score.candidates > 16, "keyframes, then frames around the best: \(choice.score)")
+        // The best of the candidates it measured: no other of the spread beats it.
+        #expect(choice.score.total > 0.5, "\(choice.score)")
+    }
+
+    @Test func aTypicalSharpFrameBeatsAFlashAndABlur() {
+        let plain = (0..<64).map { UInt8(($0 * 37) % 256) }
+        func image(_ f: (Int, Int) -> UInt8) -> FrameImage {
+            var pixels: [UInt8] = []
+            for y in 0..<40 { for x in 0..<64 { let v = f(x, y); pixels += [v, v, v] } }
+            return FrameImage(width: 64, height: 40, pixelFormat: .rgb8, pixels: pixels)
+        }
+        let sharp = PosterCandidate(time: .zero, image: image { x, _ in plain[x] })
+        let blurred = PosterCandidate(time: MediaTime(value: 1, timescale: 1), image: image { x, _ in UInt8((Int(plain[x]) + Int(plain[(x + 1) % 64])) / 2) })
+        let flash = PosterCandidate(time: MediaTime(value: 2, timescale: 1), image: image { x, _ in x % 2 == 0 ? 250 : 255 })
+        let ranked = PosterCandidate.ranked([flash, blurred, sharp, sharp])
+        #expect(ranked.first?.time == .zero, "\(ranked.map(\.time))")
+    }
+}

@@ -9,7 +9,7 @@ import Testing
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help")
 
     @Test(arguments: [("framegrab", ["--help"]), ("grab", ["help", "grab"]), ("sheet", ["help", "sheet"]), ("storyboard", ["help", "storyboard"]),
-                      ("probe", ["help", "probe"]), ("shots", ["help", "shots"]),
+                      ("probe", ["help", "probe"]), ("shots", ["help", "shots"]), ("poster", ["help", "poster"]),
                       ("compare", ["help", "compare"])])
     func helpIsPinned(name: String, arguments: [String]) throws {
         // Help is wrapped to the terminal's width, or to $COLUMNS: pinned at 80.

@@ -27,7 +27,7 @@ import Testing
     @Test func everyOptionOfEverySubcommandIsInTheManPage() throws {
         let page = try Self.pageText()
         var checked = 0
-        for arguments in [["--help"], ["grab", "--help"], ["sheet", "--help"], ["storyboard", "--help"], ["probe", "--help"], ["shots", "--help"]] {
+        for arguments in [["--help"], ["grab", "--help"], ["sheet", "--help"], ["storyboard", "--help"], ["probe", "--help"], ["shots", "--help"], ["poster", "--help"]] {
             let options = try Self.optionsInHelp(arguments)
             #expect(options.count >= 3, "options read from \(arguments): \(options)")
             for option in options {
@@ -45,7 +45,7 @@ import Testing
         for word in ["invalidStream", "-o -", "chosenBecause", "movingOverStill", "<(seq", "WEBVTT", "#xywh=", "cellWidth", "\"tiles\""] {
             #expect(page.contains(word), "the man page does not mention \(word)")
         }
-        for subcommand in ["grab", "sheet", "storyboard", "probe", "shots"] { #expect(page.contains(".B framegrab \(subcommand)"), "\(subcommand) in SYNOPSIS") }
+        for subcommand in ["grab", "sheet", "storyboard", "probe", "shots", "poster"] { #expect(page.contains(".B framegrab \(subcommand)"), "\(subcommand) in SYNOPSIS") }
     }
 
     /// Every error code of the library is in the README's table and in the man page's list (`invalidTime`
@@ -98,7 +98,7 @@ extension Framegrab {
         let result = try Framegrab.run(["--generate-completion-script", shell])
         #expect(result.status == 0, "\(result)")
         for word in ["probe", "keyframes", "skip-existing", "times-file", "recursive", "shard", "max-size", "stream",
-                     "sheet", "storyboard", "tile-width", "format", "shots"] {
+                     "sheet", "storyboard", "tile-width", "format", "shots", "poster", "skip-blank"] {
             #expect(result.stdout.contains(word), "\(shell) completion lacks \(word)")
         }
     }

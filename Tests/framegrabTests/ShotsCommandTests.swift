@@ -50,6 +50,21 @@ import Testing
         }
     }
 
+    @Test func aFolderIsWalkedAndWhatIsNotVideoLeftOut() throws {
+        let video = try ShotVideos.path.get()
+        try Scratch.with { scratch in
+            try FileManager.default.createDirectory(at: scratch.url("in/sub"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: video, toPath: scratch.path("in/sub/a.mp4"))
+            _ = try scratch.write("in/notes.txt", Array("not a video".utf8))
+            let flat = try scratch.run(["shots", scratch.path("in")])
+            #expect(flat.status == 0 && flat.stdoutLines.isEmpty, "without -r the subfolder is not walked\n\(flat)")
+            let result = try scratch.run(["shots", "-r", scratch.path("in")])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdoutLines.count == ShotVideos.starts.count && result.stdoutLines.allSatisfy { $0.contains("sub/a.mp4: shot ") }, "\(result)")
+            #expect(result.stderr.contains("notes.txt: not a video, left out"), "\(result)")
+        }
+    }
+
     @Test func aFailedInputInJSONHasItsCode() throws {
         try Scratch.with { scratch in
             let result = try scratch.run(["shots", "--json", scratch.path("missing.mp4")])

@@ -13,21 +13,32 @@ package struct ShotRecord: ReportRecord {
     }
 }
 
-/// `framegrab shots`: lists the shots of each input in turn, each line as soon as the shot's end is known.
-/// Returns whether every input was read to its end.
+/// `framegrab shots`: lists the shots of each input in turn (the files of folders too, `recursive`: of their
+/// subfolders), each line as soon as the shot's end is known. Returns whether every input was read to its end.
 package enum ShotsRun {
-    package static func run(inputs: [String], videoStream: Int?, json: Bool) async -> Bool {
+    package static func run(inputs: [String], recursive: Bool = false, videoStream: Int?, json: Bool) async -> Bool {
         let reporter = Reporter(output: Output(), json: json)
-        var complete = true
-        for input in inputs {
-            do {
-                let asset = try await MediaAsset.open(path: input, videoStream: videoStream)
-                try asset.requireDecoder()
-                for try await shot in asset.shots() { reporter.emit(ShotRecord(input: input, shot: shot)) }
-            } catch {
+        let discovery = InputDiscovery.discover(inputs, recursive: recursive)
+        var complete = discovery.problems.isEmpty
+        for problem in discovery.problems {
+            reporter.emit(InputFailureRecord(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path)))
+        }
+        for input in discovery.inputs {
+            switch await GrabRun.asset(for: input, planned: nil, limits: .default, videoStream: videoStream) {
+            case .notVideo(let error):
+                reporter.emit(NotVideoRecord(input: input.path, error: error))
+            case .failed(let error):
                 complete = false
-                let failure = error as? FrameGrabError ?? FrameGrabError(.decodeFailed, "\(input): \(error)", path: input)
-                reporter.emit(InputFailureRecord(input: input, error: failure))
+                reporter.emit(InputFailureRecord(input: input.path, error: error))
+            case .asset(let asset):
+                do {
+                    try asset.requireDecoder()
+                    for try await shot in asset.shots() { reporter.emit(ShotRecord(input: input.path, shot: shot)) }
+                } catch {
+                    complete = false
+                    let failure = error as? FrameGrabError ?? FrameGrabError(.decodeFailed, "\(input.path): \(error)", path: input.path)
+                    reporter.emit(InputFailureRecord(input: input.path, error: failure))
+                }
             }
         }
         return complete
