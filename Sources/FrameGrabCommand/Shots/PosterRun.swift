@@ -48,28 +48,10 @@ package struct PosterRecord: ReportRecord {
 package enum PosterRun {
     package static func run(_ settings: PosterSettings) async -> Bool {
         let reporter = Reporter(output: Output(), json: settings.json)
-        let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive)
-        var complete = discovery.problems.isEmpty
-        for problem in discovery.problems {
-            reporter.emit(InputFailureRecord(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path)))
+        return await InputDiscovery.eachVideo(settings.inputs, recursive: settings.recursive, limits: settings.limits,
+                                              videoStream: settings.videoStream, reporter: reporter) { asset, input throws(FrameGrabError) in
+            reporter.emit(try await poster(of: asset, input: input, settings))
         }
-        for input in discovery.inputs {
-            switch await GrabRun.asset(for: input, planned: nil, limits: settings.limits, videoStream: settings.videoStream) {
-            case .notVideo(let error):
-                reporter.emit(NotVideoRecord(input: input.path, error: error))
-            case .failed(let error):
-                complete = false
-                reporter.emit(InputFailureRecord(input: input.path, error: error))
-            case .asset(let asset):
-                do throws(FrameGrabError) {
-                    reporter.emit(try await poster(of: asset, input: input, settings))
-                } catch {
-                    complete = false
-                    reporter.emit(InputFailureRecord(input: input.path, error: error))
-                }
-            }
-        }
-        return complete
     }
 
     private static func poster(of asset: MediaAsset, input: InputDiscovery.Input,
