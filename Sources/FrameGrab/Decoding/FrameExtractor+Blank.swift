@@ -1,5 +1,5 @@
-/// Requests that avoid blank frames (`FrameRequest.nonBlankWithin`): the frame at the time when it carries a
-/// picture, else the nearest one that does inside the window, after the time first. Blankness is measured
+/// Requests that avoid blank frames (`FrameRequest.nonBlankRange`): the frame at the time when it carries a
+/// picture, else the nearest one that does inside the range, after the time first. Blankness is measured
 /// on the decoded frame (`FrameSignature`, as the shot detector sees it), before any conversion to RGB.
 extension FrameExtractor {
     /// `picture(at:lower:upper:)`; when that frame is blank, the first frame after it that is not, up to the

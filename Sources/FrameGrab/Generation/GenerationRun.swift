@@ -278,7 +278,9 @@ final class GenerationRun: Sendable {
     /// Answers the request at `position` on `lane`'s decoder.
     private func answer(_ position: Int, lane: Int, answerer: AnswererBox, last: Bool) {
         let index = order[position]
-        var result = generator.asset.deadline.working { answerer.answerer.answer(times[index], nonBlankIn: nonBlankRanges[index], index: index, last: last) }
+        var result = generator.asset.deadline.working {
+            answerer.answerer.answer(times[index], nonBlankIn: nonBlankRanges[index], index: index, last: last)
+        }
         // The budget taken for this answer goes with its image, or at once when there is none.
         let share = ImageBudget.Share(budget, bytes: imageBytes)
         if case .success(var generated) = result.outcome {
