@@ -20,7 +20,15 @@
 #define FFMAX(a, b) ((a) > (b) ? (a) : (b))
 #define ROUNDED_DIV(a, b) (((a) >= 0 ? (a) + ((b) >> 1) : (a) - ((b) >> 1)) / (b))
 
-#if defined(__x86_64__) && defined(__clang__)
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define FGYUV_SANITIZED 1
+#endif
+#endif
+
+// An AVX2 copy of each loop, chosen when the program loads (an ifunc). Not under ThreadSanitizer or
+// AddressSanitizer: their runtimes are not ready when ifunc resolvers run, and the program crashes at start.
+#if defined(__x86_64__) && defined(__clang__) && !defined(FGYUV_SANITIZED)
 #define FGYUV_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define FGYUV_CLONES
