@@ -173,7 +173,7 @@ struct Grab: AsyncParsableCommand {
     }
 
     func run() async throws {
-        FFmpegLog.setVerbose(batch.verbose)
+        FFmpegLog.setVerbose(batch.walk.verbose)
         let goldenCheck = golden.map {
             GoldenCheck(folder: $0, thresholds: comparison.thresholds, resize: comparison.resize, diffOut: comparison.diffOut)
         }
@@ -188,7 +188,7 @@ struct Grab: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         var settings = GrabSettings(inputs: inputs, selection: try timeOptions.selection(shots: choice.shots), template: template)
-        settings.recursive = batch.recursive
+        settings.recursive = batch.walk.recursive
         tolerances.apply(to: &settings.generation)
         settings.skipBlank = choice.blankSkip
         settings.generation.maximumSize = maxSize ?? .zero
@@ -202,10 +202,10 @@ struct Grab: AsyncParsableCommand {
         settings.quality = formatOptions.quality ?? ImageFormat.defaultQuality
         settings.png = pngOptions
         settings.json = json
-        if let jobs = batch.jobs { settings.jobs = jobs }
+        if let jobs = batch.walk.jobs { settings.jobs = jobs }
         settings.skipExisting = batch.skipExisting
-        settings.shard = batch.shard
-        settings.quiet = batch.quiet
+        settings.shard = batch.walk.shard
+        settings.quiet = batch.walk.quiet
         settings.metadata = metadata
         settings.golden = goldenCheck
         settings.limits = limits.assetLimits

@@ -70,7 +70,7 @@ struct Sheet: AsyncParsableCommand {
     }
 
     func run() async throws {
-        FFmpegLog.setVerbose(batch.verbose)
+        FFmpegLog.setVerbose(batch.walk.verbose)
         let (template, format) = try template()
         var settings = MosaicSettings(kind: .sheet(header: !noHeader, timestamps: !noTimestamps), inputs: inputs,
                                       selection: try timeOptions.selection(default: TimeSelection(count: 16), shots: choice.shots),
@@ -142,7 +142,7 @@ struct Storyboard: AsyncParsableCommand {
     }
 
     func run() async throws {
-        FFmpegLog.setVerbose(batch.verbose)
+        FFmpegLog.setVerbose(batch.walk.verbose)
         let format = try formatOptions.resolve(for: "", fallback: .jpeg)
         var settings = MosaicSettings(kind: .storyboard(rows: rows), inputs: inputs,
                                       selection: try timeOptions.selection(default: TimeSelection(every: MediaTime(value: 5, timescale: 1))),
@@ -157,7 +157,7 @@ struct Storyboard: AsyncParsableCommand {
     }
 }
 
-/// What `sheet` and `storyboard` share in turning options into settings.
+/// What `sheet`, `storyboard` and `poster` share in turning options into settings.
 enum MosaicOutput {
     /// The output template (`defaultName(format)` in a folder, or when not given) and its format.
     static func template(_ output: String?, kind: String, formatOptions: FormatOptions, fallback: ImageFormat,
@@ -179,14 +179,19 @@ enum MosaicOutput {
 
     static func apply(batch: BatchOptions, tolerances: ToleranceOptions, limits: LimitOptions, timeOptions: TimeOptions,
                       to settings: inout MosaicSettings) {
-        settings.recursive = batch.recursive
+        apply(batch: batch, limits: limits, to: &settings)
         tolerances.apply(to: &settings.generation)
-        settings.generation.decoderThreadCount = batch.threads ?? 0
-        if let jobs = batch.jobs { settings.jobs = jobs }
-        settings.skipExisting = batch.skipExisting
-        settings.shard = batch.shard
-        settings.quiet = batch.quiet
-        settings.limits = limits.assetLimits
         settings.maximumRequests = timeOptions.maxRequests
+    }
+
+    /// What every picture of a whole video takes from the batch and limit options.
+    static func apply(batch: BatchOptions, limits: LimitOptions, to settings: inout MosaicSettings) {
+        settings.recursive = batch.walk.recursive
+        settings.generation.decoderThreadCount = batch.threads ?? 0
+        if let jobs = batch.walk.jobs { settings.jobs = jobs }
+        settings.skipExisting = batch.skipExisting
+        settings.shard = batch.walk.shard
+        settings.quiet = batch.walk.quiet
+        settings.limits = limits.assetLimits
     }
 }

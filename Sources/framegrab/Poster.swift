@@ -6,7 +6,7 @@ import FrameGrabCommand
 struct Poster: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one image per input: the frame a person would pick to stand for the video.",
-        usage: "framegrab poster <input> ... [-o <template>] [--format <f>] [--max-size <WxH>] [--json]",
+        usage: "framegrab poster <input> ... [-o <template>] [--format <f>] [--max-size <WxH>] [--json] [<options>]",
         discussion: """
             The poster is not blank, sharp and representative: 16 keyframes spread over the video are looked \
             at (a blank one replaced by the nearest frame of its slice that is not), each scored on its \
@@ -14,15 +14,16 @@ struct Poster: AsyncParsableCommand {
             close its colour histogram is to the candidates' mean, as ffmpeg's thumbnail filter judges); then \
             the frames a fifth of a second apart for a second after the best; the best of all by the mean of \
             the two is written, exactly that frame. It costs about as much as 16 keyframe stills. With --json: \
-            {"input","path","actual","width","height","score":{"sharpness","typicality","total","candidates"}}. \
-            Exit status: 0 every input got its poster, 1 some input failed.
+            {"input","path","actual","width","height","score":{"sharpness","typicality","total","candidates"}}, \
+            then a summary object. Exit status: 0 every input got its poster, 1 some input failed, 64 two \
+            inputs would write the same file.
             """
     )
 
     @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
     var inputs: [String]
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Output path template: {name}, {dir}, {ms}, {time}. A value ending in / is a folder for {name}-poster.<ext> (the default).", valueName: "template"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Output path template: {name} input file name without extension, {dir} its folder relative to the folder argument. A value ending in / is a folder for {name}-poster.<ext> (the default).", valueName: "template"))
     var output: String?
 
     @OptionGroup var formatOptions: FormatOptions
@@ -31,39 +32,33 @@ struct Poster: AsyncParsableCommand {
             transform: { try PixelSize(parsing: $0) })
     var maxSize: PixelSize?
 
-    @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")
-    var recursive = false
-
     @Option(help: ArgumentHelp("Take the poster from the video stream of this index (as probe lists it).", valueName: "n"))
     var stream: Int?
 
     @Flag(help: "Print one JSON object per poster instead of its path.")
     var json = false
 
-    @Flag(help: "Show FFmpeg's own log messages.")
-    var verbose = false
+    @OptionGroup var batch: BatchOptions
+
+    @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func validate() throws {
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
     }
 
     func run() async throws {
-        FFmpegLog.setVerbose(verbose)
-        let format = try formatOptions.resolve(for: output ?? "")
-        let template: OutputTemplate
-        do {
-            template = try OutputTemplate(output ?? PosterSettings.defaultName(format), defaultName: PosterSettings.defaultName(format))
-        } catch {
-            throw ValidationError("\(error)")
+        FFmpegLog.setVerbose(batch.walk.verbose)
+        let (template, format) = try MosaicOutput.template(output, kind: "poster", formatOptions: formatOptions, fallback: .png) { format in
+            MosaicSettings.defaultPosterName(format)
         }
-        if template.pattern.contains("{index}") { throw ValidationError("a poster is one file per input: its --output takes {name}, {dir}, {ms} and {time}, not {index}.") }
-        var settings = PosterSettings(inputs: inputs, template: template)
-        settings.format = format
+        var settings = MosaicSettings(kind: .poster, inputs: inputs, selection: TimeSelection(), tileWidth: 0, columns: 1,
+                                      output: template, format: format)
+        MosaicOutput.apply(batch: batch, limits: limits, to: &settings)
+        settings.generation.maximumSize = maxSize ?? .zero
         settings.quality = formatOptions.quality ?? ImageFormat.defaultQuality
-        settings.maximumSize = maxSize ?? .zero
-        settings.recursive = recursive
         settings.json = json
         settings.videoStream = stream
-        if !(await PosterRun.run(settings)) { throw ExitCode(1) }
+        let status = await MosaicRun(settings: settings).run()
+        if status != 0 { throw ExitCode(status) }
     }
 }

@@ -50,4 +50,38 @@ import Testing
             #expect(bytes.prefix(2) == [0xFF, 0xD8], "a JPEG file")
         }
     }
+
+    @Test func aBatchRunSkipsWhatIsWrittenRefusesCollisionsAndSplitsInShards() throws {
+        try Scratch.with { scratch in
+            let inputs = [Fixtures.path("h264-bframes.mp4"), Fixtures.path("vp9.webm"), Fixtures.path("mpeg1.m1v")]
+            let first = try scratch.run(["poster"] + inputs + ["-o", scratch.path("p") + "/", "--jobs", "2", "--json"])
+            #expect(first.status == 0, "\(first)")
+            let summary = try #require(first.jsonSummary.flatMap(summaryObject), "\(first)")
+            #expect(summary["written"] as? Int == 3 && summary["files"] as? Int == 3, "\(summary)")
+            let names = ["h264-bframes-poster.png", "vp9-poster.png", "mpeg1-poster.png"]
+            let bytes = try names.map { try Data(contentsOf: scratch.url("p/\($0)")) }
+            // Written again alone: the same bytes, whatever --jobs.
+            let alone = try scratch.run(["poster", inputs[1], "-o", scratch.path("q") + "/", "--jobs", "1", "-q"])
+            #expect(alone.status == 0 && alone.summaryLine == nil, "--quiet: no summary\n\(alone)")
+            #expect(try Data(contentsOf: scratch.url("q/vp9-poster.png")) == bytes[1])
+            // --skip-existing: the complete posters are not made again; a truncated one is.
+            let truncated = bytes[2].prefix(bytes[2].count / 2)
+            try truncated.write(to: scratch.url("p/mpeg1-poster.png"))
+            let again = try scratch.run(["poster"] + inputs + ["-o", scratch.path("p") + "/", "--skip-existing"])
+            #expect(again.status == 0, "\(again)")
+            #expect(again.summaryLine?.hasPrefix("framegrab: 1 written, 0 failed, 2 skipped (3 files, ") == true, "\(again)")
+            #expect(try Data(contentsOf: scratch.url("p/mpeg1-poster.png")) == bytes[2], "the truncated poster is made again")
+            // --shard: two halves write every poster once.
+            let half = try scratch.run(["poster"] + inputs + ["-o", scratch.path("s") + "/", "--shard", "1/2"])
+            let other = try scratch.run(["poster"] + inputs + ["-o", scratch.path("s") + "/", "--shard", "2/2"])
+            #expect(half.stdoutLines.count + other.stdoutLines.count == 3 && half.status == 0 && other.status == 0, "\(half)\n\(other)")
+            #expect(try names.map { try Data(contentsOf: scratch.url("s/\($0)")) } == bytes)
+            // Two inputs named alike would write one file: refused before anything is decoded.
+            try FileManager.default.createDirectory(at: scratch.url("other"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: inputs[0], toPath: scratch.path("other/h264-bframes.mp4"))
+            let clash = try scratch.run(["poster", inputs[0], scratch.path("other/h264-bframes.mp4"), "-o", scratch.path("c") + "/"])
+            #expect(clash.status == 64 && clash.stderr.contains("would be written for both"), "\(clash)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.path("c")))
+        }
+    }
 }

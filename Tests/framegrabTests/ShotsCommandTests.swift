@@ -13,6 +13,9 @@ import Testing
             #expect(result.status == 0, "\(result)")
             let objects = result.stdoutLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(objects.count == result.stdoutLines.count && !objects.isEmpty, "one JSON object per line\n\(result)")
+            // The summary that ends the output counts the shots.
+            let summary = try #require(result.jsonSummary.flatMap(summaryObject), "\(result)")
+            #expect(summary["shots"] as? Int == objects.count && summary["files"] as? Int == 1 && summary["failed"] as? Int == 0, "\(summary)")
             // The keys, in the documented order.
             for line in result.stdoutLines {
                 let keys = ["input", "shot", "start", "end"].compactMap { line.range(of: "\"\($0)\":")?.lowerBound }
@@ -62,6 +65,34 @@ import Testing
             #expect(result.status == 0, "\(result)")
             #expect(result.stdoutLines.count == ShotVideos.starts.count && result.stdoutLines.allSatisfy { $0.contains("sub/a.mp4: shot ") }, "\(result)")
             #expect(result.stderr.contains("notes.txt: not a video, left out"), "\(result)")
+        }
+    }
+
+    @Test func severalInputsAtOnceInShardsWithASummary() throws {
+        let video = try ShotVideos.path.get()
+        try Scratch.with { scratch in
+            try FileManager.default.createDirectory(at: scratch.url("in"), withIntermediateDirectories: true)
+            for name in ["a", "b", "c"] { try FileManager.default.copyItem(atPath: video, toPath: scratch.path("in/\(name).mp4")) }
+            try FileManager.default.copyItem(atPath: Fixtures.path("h264-bframes.mp4"), toPath: scratch.path("in/d.mp4"))
+            let all = try scratch.run(["shots", scratch.path("in"), "--jobs", "3"])
+            #expect(all.status == 0, "\(all)")
+            // Each input's lines are its shots in order, whatever the interleaving of the inputs.
+            func shots(_ result: CommandResult, of name: String) -> [String] {
+                result.stdoutLines.filter { $0.hasPrefix(scratch.path("in/\(name).mp4") + ": ") }
+            }
+            let alone = try scratch.run(["shots", scratch.path("in/a.mp4")])
+            for name in ["a", "b", "c"] {
+                #expect(shots(all, of: name).map { $0.replacingOccurrences(of: "/\(name).mp4", with: "/a.mp4") } == alone.stdoutLines, "\(name)\n\(all)")
+            }
+            #expect(shots(all, of: "d").count >= 1, "\(all)")
+            let total = all.stdoutLines.count
+            #expect(all.summaryLine?.hasPrefix("framegrab: \(total) shots, 0 failed (4 files, ") == true, "the summary counts shots and files\n\(all)")
+            // Two shards together hold every input once.
+            let first = try scratch.run(["shots", scratch.path("in"), "--shard", "1/2", "-q"])
+            let second = try scratch.run(["shots", scratch.path("in"), "--shard", "2/2", "-q"])
+            #expect(first.status == 0 && second.status == 0 && first.summaryLine == nil, "\(first)\n\(second)")
+            #expect((first.stdoutLines + second.stdoutLines).sorted() == all.stdoutLines.sorted(), "\(first)\n\(second)")
+            #expect(!first.stdoutLines.isEmpty && !second.stdoutLines.isEmpty)
         }
     }
 

@@ -114,35 +114,3 @@ package struct Shard: Sendable, Equatable {
         items.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
     }
 }
-
-extension InputDiscovery {
-    /// The inputs of a command that looks at one video after another (shots, poster): folders walked
-    /// (`recursive`: into subfolders), each file opened, problems, failures and files that are not video
-    /// reported (the last as a note, not a failure), and `body` run on each video, its failure reported.
-    /// Returns whether every input was found, opened and went through `body`.
-    static func eachVideo(_ arguments: [String], recursive: Bool, limits: AssetLimits, videoStream: Int?, reporter: Reporter,
-                                  _ body: (MediaAsset, Input) async throws(FrameGrabError) -> Void) async -> Bool {
-        let discovery = discover(arguments, recursive: recursive)
-        var complete = discovery.problems.isEmpty
-        for problem in discovery.problems {
-            reporter.emit(InputFailureRecord(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path)))
-        }
-        for input in discovery.inputs {
-            switch await GrabRun.asset(for: input, planned: nil, limits: limits, videoStream: videoStream) {
-            case .notVideo(let error):
-                reporter.emit(NotVideoRecord(input: input.path, error: error))
-            case .failed(let error):
-                complete = false
-                reporter.emit(InputFailureRecord(input: input.path, error: error))
-            case .asset(let asset):
-                do throws(FrameGrabError) {
-                    try await body(asset, input)
-                } catch {
-                    complete = false
-                    reporter.emit(InputFailureRecord(input: input.path, error: error))
-                }
-            }
-        }
-        return complete
-    }
-}

@@ -1,7 +1,7 @@
 import Foundation
 import FrameGrab
 
-/// One invocation of `sheet` or `storyboard`: plans one output per input (refusing collisions before
+/// One invocation of `sheet`, `storyboard` or `poster`: plans one output per input (refusing collisions before
 /// anything is decoded), then works through the inputs, several at once, each in one pass of the generator
 /// over all its times; every still is the frame `grab` would write at that time and size.
 package struct MosaicRun: BatchRun {
@@ -30,9 +30,10 @@ package struct MosaicRun: BatchRun {
 
     var concurrency: Int { settings.jobs }
     var quiet: Bool { settings.quiet }
-    var summaryIsQuiet: Bool { settings.quiet }
-    func requestCount(of jobs: [Job]) -> Int { (settings.selection.withoutDuration?.count ?? 0) * jobs.count }
-    func exitStatus() -> Int32 { counts.snapshot.failed > 0 ? 1 : 0 }
+    func requestCount(of jobs: [Job]) -> Int {
+        if case .poster = settings.kind { return jobs.count }
+        return (settings.selection.withoutDuration?.count ?? 0) * jobs.count
+    }
 
     // MARK: Planning
 
@@ -120,6 +121,7 @@ package struct MosaicRun: BatchRun {
         }
         do throws(FrameGrabError) {
             try asset.requireDecoder()
+            if case .poster = settings.kind { return try await makePoster(job, asset: asset, cores: concurrent) }
             let length = try await asset.measuredVideoDuration()
             let shots = settings.selection.shots ? try await GrabRun.shots(of: asset) : []
             let times = try times(of: asset, length: length, shots: shots)
@@ -130,6 +132,7 @@ package struct MosaicRun: BatchRun {
                                     header: header, timestamps: timestamps)
             case .storyboard(let rows):
                 try await makeStoryboard(job, asset: asset, generator: generator, times: times, length: length, rows: rows)
+            case .poster: break
             }
         } catch {
             reportFailure(input: input, error: error)
@@ -159,7 +162,7 @@ package struct MosaicRun: BatchRun {
     /// The output already there, complete, when `--skip-existing` may skip the input.
     func existingOutput(_ job: Job) -> String? {
         switch settings.kind {
-        case .sheet: return CompleteImage.exists(at: job.path, format: settings.format) ? job.path : nil
+        case .sheet, .poster: return CompleteImage.exists(at: job.path, format: settings.format) ? job.path : nil
         case .storyboard: return StoryboardRun.isComplete(base: job.path, format: settings.format) ? job.path + ".vtt" : nil
         }
     }
@@ -178,10 +181,15 @@ package struct MosaicRun: BatchRun {
 
     /// Encodes `canvas` and writes it to `path` atomically, folders created (on the work pool).
     func write(_ canvas: MosaicCanvas, to path: String) async throws(FrameGrabError) {
+        try await write(image: { canvas.image }, to: path)
+    }
+
+    /// Encodes the picture `picture` makes (on the work pool) and writes it to `path` atomically, folders created.
+    func write(image picture: @escaping @Sendable () -> FrameImage, to path: String) async throws(FrameGrabError) {
         let format = settings.format, quality = settings.quality
         do {
             try await WorkPool.shared.run(first: true) { () throws -> Void in
-                let bytes = try canvas.image.encodedData(format: format, quality: quality)
+                let bytes = try picture().encodedData(format: format, quality: quality)
                 try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                         withIntermediateDirectories: true)
                 try AtomicFile.write(bytes, to: path)

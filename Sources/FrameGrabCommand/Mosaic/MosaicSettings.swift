@@ -1,15 +1,18 @@
 import Foundation
 import FrameGrab
 
-/// What `framegrab sheet` and `framegrab storyboard` were asked for: one value the run is planned from.
+/// What `framegrab sheet`, `framegrab storyboard` and `framegrab poster` were asked for: one value the run
+/// is planned from.
 package struct MosaicSettings: Sendable {
-    /// The two pictures of a whole video.
+    /// The pictures that stand for a whole video.
     package enum Kind: Sendable {
         /// One contact sheet per input: a header (unless `header` is false), then the tiles with their
         /// times under them (unless `timestamps` is false).
         case sheet(header: Bool, timestamps: Bool)
         /// Sprites of at most `columns` × `rows` cells, and a WebVTT file pointing into them.
         case storyboard(rows: Int)
+        /// The one frame `MediaAsset.posterFrame()` chooses, at most the generation's maximum size.
+        case poster
     }
 
     package var kind: Kind
@@ -24,7 +27,7 @@ package struct MosaicSettings: Sendable {
     /// The width of a tile or cell.
     package var tileWidth: Int { generation.maximumSize.width }
     package var columns: Int
-    /// Sheets: where each sheet goes (`{name}`, `{dir}`). Storyboards: the folder, as a template whose
+    /// Sheets and posters: where each picture goes (`{name}`, `{dir}`). Storyboards: the folder, as a template whose
     /// `{dir}/{name}` names the VTT (`.vtt`) and the sprites (`-storyboard-N.<ext>`).
     package var output: OutputTemplate
     package var format: ImageFormat
@@ -52,6 +55,9 @@ package struct MosaicSettings: Sendable {
     /// The most pixels one sheet or sprite may have (100 megapixels, 400 MB while it is filled): a sheet
     /// of ten thousand tiles is refused rather than made.
     package static let maximumPictureSize = 100_000_000
+
+    /// Posters: `{name}-poster.<ext>`.
+    package static func defaultPosterName(_ format: ImageFormat) -> String { "{name}-poster.\(format.fileExtension)" }
 
     /// Sheets: `{name}-sheet.<ext>`.
     package static func defaultSheetName(_ format: ImageFormat) -> String { "{name}-sheet.\(format.fileExtension)" }

@@ -11,6 +11,8 @@ package final class RunCounts: Sendable {
         var failed = 0
         var skipped = 0
         var notVideo = 0
+        /// Shots listed (`framegrab shots`).
+        var shots = 0
     }
     private let counts = Lock(Snapshot())
 
@@ -67,7 +69,10 @@ final class ProgressBar: Sendable {
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let rate = elapsed > 0.5 ? Double(now.requestsDone) / elapsed : 0
-        var text = "[\(bar)] \(now.filesDone)/\(totalFiles) files  \(now.requestsDone)/\(totalRequests) images"
+        var text = "[\(bar)] \(now.filesDone)/\(totalFiles) files"
+        // A run that writes no images (shots) counts files alone.
+        guard totalRequests > 0 else { return text }
+        text += "  \(now.requestsDone)/\(totalRequests) images"
         if rate > 0 {
             text += String(format: "  %.1f img/s", rate)
             let remaining = Double(max(0, totalRequests - now.requestsDone)) / rate
@@ -93,8 +98,8 @@ final class ProgressBar: Sendable {
 /// The last words of a run: one line on stderr (unless `--quiet`), and a `{"summary":…}` object among the
 /// results (stdout, or stderr with `-o -`) in JSON mode.
 enum Summary {
-    static func report(_ counts: RunCounts.Snapshot, files: Int, elapsed: Double, quiet: Bool, reporter: Reporter) {
-        let record = RunSummaryRecord(counts: counts, files: files, elapsed: elapsed)
+    static func report(_ counts: RunCounts.Snapshot, files: Int, elapsed: Double, listsShots: Bool = false, quiet: Bool, reporter: Reporter) {
+        let record = RunSummaryRecord(counts: counts, files: files, elapsed: elapsed, listsShots: listsShots)
         if reporter.json { reporter.emit(record) }
         if !quiet, case .message(let text) = record.plain { reporter.output.standardError(text) }
     }

@@ -228,22 +228,26 @@ package struct VerdictRecord: ReportRecord {
     }
 }
 
-/// The last words of a grab run: `{"summary":{…}}` among the results in JSON mode, and a line on stderr.
+/// The last words of a run over inputs: `{"summary":{…}}` among the results in JSON mode, and a line on
+/// stderr. A run that lists shots (`listsShots`) counts shots where the others count images written and skipped.
 package struct RunSummaryRecord: ReportRecord {
     package let counts: RunCounts.Snapshot
     package let files: Int
     package let elapsed: Double
+    package var listsShots = false
 
     package var json: JSONValue {
-        .object([.init("summary", .object([
-            .init("files", .int(files)), .init("written", .int(counts.written)), .init("failed", .int(counts.failed)),
-            .init("skipped", .int(counts.skipped)), .init("notVideo", .int(counts.notVideo)),
-            .init("seconds", .decimal(String(format: "%.3f", elapsed))),
+        let found: [JSONValue.Field] = listsShots ? [.init("shots", .int(counts.shots))]
+            : [.init("written", .int(counts.written))]
+        let skipped: [JSONValue.Field] = listsShots ? [] : [.init("skipped", .int(counts.skipped))]
+        return .object([.init("summary", .object([.init("files", .int(files))] + found + [.init("failed", .int(counts.failed))] + skipped + [
+            .init("notVideo", .int(counts.notVideo)), .init("seconds", .decimal(String(format: "%.3f", elapsed))),
         ]))])
     }
 
     package var plain: PlainLine {
-        var text = "framegrab: \(counts.written) written, \(counts.failed) failed, \(counts.skipped) skipped"
+        var text = listsShots ? "framegrab: \(counts.shots) shot\(counts.shots == 1 ? "" : "s"), \(counts.failed) failed"
+            : "framegrab: \(counts.written) written, \(counts.failed) failed, \(counts.skipped) skipped"
         if counts.notVideo > 0 { text += ", \(counts.notVideo) not video" }
         text += String(format: " (%d file%@, %.1f s)", files, files == 1 ? "" : "s", elapsed)
         return .message(text)

@@ -1,7 +1,7 @@
 import Foundation
 import FrameGrab
 
-/// What every run over inputs shares — `grab`, `sheet` and `storyboard` — written once: signals heard from
+/// What every run over inputs shares — `grab`, `sheet`, `storyboard`, `poster` and `shots` — written once: signals heard from
 /// the first moment, a plan (nil when a problem stops the run before anything is decoded; the plan said
 /// why), a progress bar while the jobs run (at most `concurrency` inputs at once, each counted as done), a
 /// summary, and the exit status (128 + the signal when interrupted).
@@ -15,19 +15,25 @@ protocol BatchRun: Sendable {
     var concurrency: Int { get }
     /// `--quiet`: no progress bar.
     var quiet: Bool { get }
-    /// No summary line (`--quiet`; for grab also `-o - --json`, whose stderr carries the JSON lines).
+    /// No summary line (`--quiet` by default; for grab also `-o - --json`, whose stderr carries the JSON lines).
     var summaryIsQuiet: Bool { get }
+    /// Whether the run lists shots rather than writing images (its summary counts shots).
+    var listsShots: Bool { get }
     /// The jobs, one per input; nil when the run must not start (64).
     func plan() async -> [Job]?
     /// Requests the jobs will answer, for the progress bar.
     func requestCount(of jobs: [Job]) -> Int
     /// Does one job; `concurrent`: how many jobs run at once (they share the cores).
     func process(_ job: Job, concurrent: Int) async
-    /// The exit status of a run that ran to its end.
+    /// The exit status of a run that ran to its end (by default 0, or 1 when something failed).
     func exitStatus() -> Int32
 }
 
 extension BatchRun {
+    var listsShots: Bool { false }
+    var summaryIsQuiet: Bool { quiet }
+    func exitStatus() -> Int32 { counts.snapshot.failed > 0 ? 1 : 0 }
+
     /// Runs everything and returns the exit status.
     func runThrough() async -> Int32 {
         let started = ContinuousClock.now
@@ -45,7 +51,7 @@ extension BatchRun {
         }
         let done = counts.snapshot
         Summary.report(done, files: jobs.count - (done.notVideo - notVideoWhenPlanned), elapsed: ProgressBar.seconds(ContinuousClock.now - started),
-                       quiet: summaryIsQuiet, reporter: reporter)
+                       listsShots: listsShots, quiet: summaryIsQuiet, reporter: reporter)
         if let signal = interrupt.received { return 128 + signal }
         return exitStatus()
     }

@@ -111,19 +111,13 @@ struct StillChoiceOptions: ParsableArguments {
     }
 }
 
-/// How a batch of inputs is worked through: shared by grab, sheet and storyboard.
-struct BatchOptions: ParsableArguments {
+/// How the inputs are found and worked through: shared by every command over inputs.
+struct InputWalkOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")
     var recursive = false
 
     @Option(name: [.short, .long], help: ArgumentHelp("How many input files to work on at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
-
-    @Option(help: ArgumentHelp("Decoder threads for each input (default: one per core, shared by the inputs worked on at once).", valueName: "n"))
-    var threads: Int?
-
-    @Flag(name: .customLong("skip-existing"), help: "Do not decode what is already written, complete (reported as skipped).")
-    var skipExisting = false
 
     @Option(help: ArgumentHelp("Work only on the K-th of N slices of the sorted input files (1/4, 2/4, ...).", valueName: "K/N"))
     var shard: Shard?
@@ -136,6 +130,20 @@ struct BatchOptions: ParsableArguments {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
+}
+
+/// How a batch of inputs is worked through when it writes images: shared by grab, sheet, storyboard and poster.
+struct BatchOptions: ParsableArguments {
+    @OptionGroup var walk: InputWalkOptions
+
+    @Option(help: ArgumentHelp("Decoder threads for each input (default: one per core, shared by the inputs worked on at once).", valueName: "n"))
+    var threads: Int?
+
+    @Flag(name: .customLong("skip-existing"), help: "Do not decode what is already written, complete (reported as skipped).")
+    var skipExisting = false
+
+    func validate() throws {
         if let threads, !BatchOptions.threadRange.contains(threads) {
             throw ValidationError("--threads must be from \(BatchOptions.threadRange.lowerBound) to \(BatchOptions.threadRange.upperBound).")
         }

@@ -102,7 +102,7 @@ struct CommandResult: Sendable, CustomStringConvertible {
     var stdoutData = Data()
     /// stderr without the final summary line (see `summaryLine`).
     let stderr: String
-    /// The last line of stderr when it is the summary (`framegrab: 3 written, 0 failed, …`).
+    /// The last line of stderr when it is the summary (`framegrab: 3 written, 0 failed, …`, or `framegrab: 12 shots, 0 failed, …`).
     let summaryLine: String?
     /// The last line of stdout when it is the `{"summary":…}` object of JSON mode.
     let jsonSummary: String?
@@ -252,9 +252,9 @@ final class RunningCommand: @unchecked Sendable {
         // The summaries close a run: each appears at most once, as the very last line of its stream.
         let (stdout, jsonSummary) = RunningCommand.splitLastLine(rawStdout) { $0.hasPrefix("{\"summary\":") }
         let (stderr, summaryLine) = RunningCommand.splitLastLine(rawStderr) {
-            $0.range(of: #"^framegrab: \d+ written, \d+ failed, \d+ skipped"#, options: .regularExpression) != nil
+            $0.range(of: #"^framegrab: (\d+ written, \d+ failed, \d+ skipped|\d+ shots?, \d+ failed)"#, options: .regularExpression) != nil
         }
-        if CommandResult.lines(stdout).contains(where: { $0.hasPrefix("{\"summary\":") }) || stderr.range(of: #"(^|\n)framegrab: \d+ written, "#, options: .regularExpression) != nil {
+        if CommandResult.lines(stdout).contains(where: { $0.hasPrefix("{\"summary\":") }) || stderr.range(of: #"(^|\n)framegrab: \d+ (written|shots?), "#, options: .regularExpression) != nil {
             Issue.record("a summary line that is not the last line of its stream\n\(rawStdout)\n\(rawStderr)", sourceLocation: sourceLocation)
         }
         return CommandResult(arguments: arguments, status: status, killedBy: killedBy, stdout: stdout, stdoutData: outData, stderr: stderr,
