@@ -41,8 +41,8 @@ struct Grab: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
-    var inputs: [String]
+    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    var inputs: [String] = []
 
     @OptionGroup var timeOptions: TimeOptions
 
@@ -113,6 +113,7 @@ struct Grab: AsyncParsableCommand {
     var limits: LimitOptions
 
     func validate() throws {
+        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile)
         if timeOptions.isEmpty && !choice.shots {
             throw ValidationError("Give at least one time with -t/--time, --times-file, --every, --count or --shots.")
         }
@@ -160,6 +161,7 @@ struct Grab: AsyncParsableCommand {
         let why = "-o - writes one image to standard output"
         if golden != nil { throw ValidationError("\(why); --golden compares images instead of writing them, so it cannot be used with -o -.") }
         if batch.skipExisting { throw ValidationError("\(why); --skip-existing looks for image files, which -o - does not write.") }
+        if batch.walk.list.inputsFrom != nil { throw ValidationError("\(why), so it takes one input file named on the command line, not --inputs-from.") }
         if inputs.count != 1 { throw ValidationError("\(why), so it takes one input file, not \(inputs.count).") }
         var info = stat()
         if stat(inputs[0], &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
@@ -187,7 +189,7 @@ struct Grab: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        var settings = GrabSettings(inputs: inputs, selection: try timeOptions.selection(shots: choice.shots), template: template)
+        var settings = GrabSettings(inputs: try batch.walk.list.inputs(inputs), selection: try timeOptions.selection(shots: choice.shots), template: template)
         settings.recursive = batch.walk.recursive
         tolerances.apply(to: &settings.generation)
         settings.skipBlank = choice.blankSkip

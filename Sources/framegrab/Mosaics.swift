@@ -20,8 +20,8 @@ struct Sheet: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
-    var inputs: [String]
+    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    var inputs: [String] = []
 
     @OptionGroup var timeOptions: TimeOptions
 
@@ -57,6 +57,7 @@ struct Sheet: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func validate() throws {
+        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile)
         if columns < 1 { throw ValidationError("--columns must be at least 1.") }
         if !(16...4096).contains(tileWidth) { throw ValidationError("--tile-width must be from 16 to 4096 pixels.") }
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
@@ -72,7 +73,7 @@ struct Sheet: AsyncParsableCommand {
     func run() async throws {
         FFmpegLog.setVerbose(batch.walk.verbose)
         let (template, format) = try template()
-        var settings = MosaicSettings(kind: .sheet(header: !noHeader, timestamps: !noTimestamps), inputs: inputs,
+        var settings = MosaicSettings(kind: .sheet(header: !noHeader, timestamps: !noTimestamps), inputs: try batch.walk.list.inputs(inputs),
                                       selection: try timeOptions.selection(default: TimeSelection(count: 16), shots: choice.shots),
                                       tileWidth: tileWidth, columns: columns, output: template, format: format)
         MosaicOutput.apply(batch: batch, tolerances: tolerances, limits: limits, timeOptions: timeOptions, to: &settings)
@@ -102,8 +103,8 @@ struct Storyboard: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
-    var inputs: [String]
+    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    var inputs: [String] = []
 
     @OptionGroup var timeOptions: TimeOptions
 
@@ -134,6 +135,7 @@ struct Storyboard: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func validate() throws {
+        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile)
         if columns < 1 || rows < 1 { throw ValidationError("--columns and --rows must be at least 1.") }
         if !(16...4096).contains(tileWidth) { throw ValidationError("--tile-width must be from 16 to 4096 pixels.") }
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
@@ -144,7 +146,7 @@ struct Storyboard: AsyncParsableCommand {
     func run() async throws {
         FFmpegLog.setVerbose(batch.walk.verbose)
         let format = try formatOptions.resolve(for: "", fallback: .jpeg)
-        var settings = MosaicSettings(kind: .storyboard(rows: rows), inputs: inputs,
+        var settings = MosaicSettings(kind: .storyboard(rows: rows), inputs: try batch.walk.list.inputs(inputs),
                                       selection: try timeOptions.selection(default: TimeSelection(every: MediaTime(value: 5, timescale: 1))),
                                       tileWidth: tileWidth, columns: columns,
                                       output: try MosaicSettings.storyboardTemplate(folder: output), format: format)

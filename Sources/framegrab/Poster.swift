@@ -20,8 +20,8 @@ struct Poster: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
-    var inputs: [String]
+    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    var inputs: [String] = []
 
     @Option(name: [.short, .long], help: ArgumentHelp("Output path template: {name} input file name without extension, {dir} its folder relative to the folder argument. A value ending in / is a folder for {name}-poster.<ext> (the default).", valueName: "template"))
     var output: String?
@@ -43,6 +43,7 @@ struct Poster: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func validate() throws {
+        try batch.walk.list.validate(arguments: inputs)
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
     }
 
@@ -51,7 +52,7 @@ struct Poster: AsyncParsableCommand {
         let (template, format) = try MosaicOutput.template(output, kind: "poster", formatOptions: formatOptions, fallback: .png) { format in
             MosaicSettings.defaultPosterName(format)
         }
-        var settings = MosaicSettings(kind: .poster, inputs: inputs, selection: TimeSelection(), tileWidth: 0, columns: 1,
+        var settings = MosaicSettings(kind: .poster, inputs: try batch.walk.list.inputs(inputs), selection: TimeSelection(), tileWidth: 0, columns: 1,
                                       output: template, format: format)
         MosaicOutput.apply(batch: batch, limits: limits, to: &settings)
         settings.generation.maximumSize = maxSize ?? .zero

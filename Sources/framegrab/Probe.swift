@@ -17,8 +17,10 @@ struct Probe: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files to describe.", valueName: "input"))
-    var inputs: [String]
+    @Argument(help: ArgumentHelp("Video files or http(s) URLs to describe; --inputs-from lists more.", valueName: "input"))
+    var inputs: [String] = []
+
+    @OptionGroup var list: InputListOptions
 
     @Flag(help: "Print one JSON object per input instead of text.")
     var json = false
@@ -33,12 +35,13 @@ struct Probe: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
+        try list.validate(arguments: inputs)
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
     }
 
     func run() async throws {
         FFmpegLog.setVerbose(verbose)
-        let described = await ProbeRun.run(inputs: inputs, keyframes: keyframes, videoStream: stream, json: json)
+        let described = await ProbeRun.run(inputs: try list.inputs(inputs), keyframes: keyframes, videoStream: stream, json: json)
         if !described { throw ExitCode(1) }
     }
 }

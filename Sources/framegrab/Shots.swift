@@ -20,8 +20,8 @@ struct Shots: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files, or folders of them (video is recognised by its contents).", valueName: "input"))
-    var inputs: [String]
+    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    var inputs: [String] = []
 
     @Flag(help: "Print one JSON object per shot instead of text.")
     var json = false
@@ -34,12 +34,13 @@ struct Shots: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func validate() throws {
+        try walk.list.validate(arguments: inputs)
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
     }
 
     func run() async throws {
         FFmpegLog.setVerbose(walk.verbose)
-        var settings = ShotsSettings(inputs: inputs)
+        var settings = ShotsSettings(inputs: try walk.list.inputs(inputs))
         settings.recursive = walk.recursive
         settings.json = json
         if let jobs = walk.jobs { settings.jobs = jobs }

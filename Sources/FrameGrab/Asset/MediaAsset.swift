@@ -1,17 +1,23 @@
 import Foundation
 import Locking
 
-/// A video file opened with FFmpeg, and what is known about it before decoding anything.
+/// A video opened with FFmpeg, and what is known about it before decoding anything: a local file, or an
+/// `http://` or `https://` URL (see `MediaLocation`), read with range requests as each request needs.
 ///
 /// ```swift
 /// let asset = try MediaAsset(path: "movie.mp4")
 /// print(asset.duration.seconds, asset.videoTrack.displaySize)
+/// let remote = try await MediaAsset.open(url: URL(string: "https://example.com/v/clip.mp4")!)
 /// ```
 public final class MediaAsset: Sendable {
-    /// The file as a URL, made from `path` (a relative path resolves against the current directory).
+    /// The file as a URL, made from `path` (a relative path resolves against the current directory), or
+    /// the network URL as given.
     public let url: URL
-    /// The path as given, for messages.
+    /// The path as given, for messages; a network URL with its credentials redacted
+    /// (`MediaLocation.redacted`).
     public let path: String
+    /// What FFmpeg opens: the path or URL as given.
+    let location: String
     /// FFmpeg's name for the container format (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, `mpegts`, …).
     public let formatName: String
     /// Length of the presentation timeline (the container's duration), or `.invalid` when unknown.
@@ -28,6 +34,8 @@ public final class MediaAsset: Sendable {
     public let videoTrack: VideoTrack
     /// Why `videoTrack` is that stream: named when the asset was opened, or chosen (see `VideoStreamSelection`).
     public let videoStreamSelection: VideoStreamSelection
+    /// The input's size in bytes (a file's size; a URL's length, as its server says), when known.
+    public let byteCount: Int64?
     /// Every stream in the file, in container order.
     public let streams: [StreamInfo]
     /// The bounds this file is worked on within.
@@ -55,14 +63,15 @@ public final class MediaAsset: Sendable {
         let cancellation = CancellationFlag()
         let result: Result<MediaAsset, FrameGrabError> = await withTaskCancellationHandler {
             await WorkPool.shared.run {
-                if cancellation.isSet { return .failure(FrameGrabError(.cancelled, "\(path): cancelled", path: path)) }
+                let shown = MediaLocation.redacted(path)
+                if cancellation.isSet { return .failure(FrameGrabError(.cancelled, "\(shown): cancelled", path: shown)) }
                 do throws(FrameGrabError) {
                     let asset = try MediaAsset(path: path, limits: limits, videoStream: videoStream, cancellation: cancellation)
                     // An interrupted probe stops early without an error: its asset would be half read.
-                    if cancellation.isSet { return .failure(FrameGrabError(.cancelled, "\(path): cancelled", path: path)) }
+                    if cancellation.isSet { return .failure(FrameGrabError(.cancelled, "\(shown): cancelled", path: shown)) }
                     return .success(asset)
                 } catch {
-                    return .failure(cancellation.isSet ? FrameGrabError(.cancelled, "\(path): cancelled", path: path) : error)
+                    return .failure(cancellation.isSet ? FrameGrabError(.cancelled, "\(shown): cancelled", path: shown) : error)
                 }
             }
         } onCancel: {
@@ -71,20 +80,23 @@ public final class MediaAsset: Sendable {
         return try result.get()
     }
 
-    /// `open(path:limits:videoStream:)` for a file URL.
+    /// `open(path:limits:videoStream:)` for a file URL, or an `http`/`https` one.
     public static func open(url: URL, limits: AssetLimits = .default, videoStream: Int? = nil) async throws(FrameGrabError) -> MediaAsset {
-        try await open(path: url.path, limits: limits, videoStream: videoStream)
+        try await open(path: url.isFileURL ? url.path : url.absoluteString, limits: limits, videoStream: videoStream)
     }
 
-    /// Opens the file at `url` and reads its header, as `init(path:limits:videoStream:)`.
+    /// Opens the file (or `http`/`https` URL) at `url` and reads its header, as `init(path:limits:videoStream:)`.
     @available(*, noasync, message: "opens and probes the file on the calling thread; use MediaAsset.open(url:) in async code")
     public convenience init(url: URL, limits: AssetLimits = .default, videoStream: Int? = nil) throws(FrameGrabError) {
-        try self.init(path: url.path, limits: limits, videoStream: videoStream)
+        try self.init(path: url.isFileURL ? url.path : url.absoluteString, limits: limits, videoStream: videoStream)
     }
 
     /// Opens the file and reads its header. Throws a `FrameGrabError` whose code says what is wrong with
     /// the input: `notFound`, `permissionDenied`, `isDirectory`, `emptyFile`, `invalidData`,
-    /// `noVideoStream`, `invalidStream`, `tooLarge`, `timedOut` or `readFailed`.
+    /// `noVideoStream`, `invalidStream`, `tooLarge`, `timedOut` or `readFailed`; for a URL also
+    /// `forbidden` (401, 403) and `networkFailed` (refused, unreachable, cut short, another HTTP error).
+    /// `path` may be an `http://` or `https://` URL: redirects are followed, and only those protocols
+    /// (and TLS) are allowed to what it names, so a playlist cannot point at local files.
     ///
     /// - Parameters:
     ///   - limits: the bounds the file is worked on within.
@@ -106,17 +118,20 @@ public final class MediaAsset: Sendable {
     }
 
     /// `cancellation`: stops the open when set (see `open(path:)`).
-    init(path: String, limits: AssetLimits, videoStream: Int?, cancellation: CancellationFlag?) throws(FrameGrabError) {
+    init(path location: String, limits: AssetLimits, videoStream: Int?, cancellation: CancellationFlag?) throws(FrameGrabError) {
         FFmpegLog.applyDefault()
+        let path = MediaLocation.redacted(location)
         self.path = path
-        self.url = URL(fileURLWithPath: path)
+        self.location = location
+        self.url = MediaLocation.isNetwork(location) ? URL(string: location) ?? URL(fileURLWithPath: location) : URL(fileURLWithPath: location)
         self.limits = limits
         // The time limit counts from here, while the file is being opened, and later while jobs work on it.
         let deadline = Deadline(limit: limits.timeLimit)
         defer { deadline.end() }
         self.deadline = deadline
-        let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, cancellation: cancellation, limits: limits)
+        let format = try MediaAsset.openDemuxer(location: location, deadline: deadline, cancellation: cancellation, limits: limits)
         formatName = format.formatName
+        byteCount = format.byteCount
 
         let streams = (0..<format.streamCount).map { StreamInfo(format: format, index: $0) }
         self.streams = streams
@@ -188,20 +203,23 @@ public final class MediaAsset: Sendable {
         }) {
             return spare
         }
-        let format = try MediaAsset.openDemuxer(path: path, deadline: deadline, limits: limits)
+        let format = try MediaAsset.openDemuxer(location: location, deadline: deadline, limits: limits)
         format.readOnly(stream: videoTrack.streamIndex)
         return format
     }
 
-    private static func openDemuxer(path: String, deadline: Deadline, cancellation: CancellationFlag? = nil,
+    private static func openDemuxer(location: String, deadline: Deadline, cancellation: CancellationFlag? = nil,
                                     limits: AssetLimits) throws(FrameGrabError) -> FormatContext {
-        try FileCheck.readableFile(path)
+        let network = MediaLocation.isNetwork(location)
+        let path = MediaLocation.redacted(location)
+        if !network { try FileCheck.readableFile(path) }
         let format: FormatContext
         do {
-            format = try FormatContext(path: path, deadline: deadline, cancellation: cancellation, maximumPixels: limits.maximumPixelCount)
+            format = try FormatContext(path: location, network: network, deadline: deadline, cancellation: cancellation,
+                                       maximumPixels: limits.maximumPixelCount)
         } catch {
             if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
-            throw FrameGrabError(opening: path, error)
+            throw network ? FrameGrabError(openingURL: path, error) : FrameGrabError(opening: path, error)
         }
         // Probing stops early, without an error, when interrupted.
         if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
@@ -230,6 +248,24 @@ extension FrameGrabError {
         let at = time.map { " at \($0)" } ?? ""
         let after = limit.map { " of \($0.secondsDescription)" } ?? ""
         self.init(.timedOut, "\(path)\(at): gave up, the file took longer than the time limit\(after)", path: path, requestedTime: time)
+    }
+
+    /// Turns a failure to open or probe a URL into the error a person can act on: the server's answer
+    /// where it gave one, else what went wrong with the connection.
+    init(openingURL path: String, _ error: FFmpegError) {
+        switch error.httpStatus {
+        case 404: self.init(.notFound, "\(path): the server has no such file (HTTP 404)", path: path)
+        case 401, 403: self.init(.forbidden, "\(path): the server refused access (HTTP \(error.httpStatus!))", path: path)
+        case 400: self.init(.networkFailed, "\(path): the server answered HTTP 400 (bad request)", path: path)
+        case 499: self.init(.networkFailed, "\(path): the server answered with an HTTP 4xx error", path: path)
+        case 599: self.init(.networkFailed, "\(path): the server answered with an HTTP 5xx error", path: path)
+        default:
+            if error.isInvalidData || error.isEndOfFile {
+                self.init(.invalidData, "\(path): not a media file FFmpeg can read (unrecognised or corrupt data)", path: path)
+            } else {
+                self.init(.networkFailed, "\(path): cannot read from the server (\(error.message))", path: path)
+            }
+        }
     }
 
     /// Turns a failure to open or probe a file into the error a person can act on.

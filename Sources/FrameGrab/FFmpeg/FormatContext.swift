@@ -10,15 +10,21 @@ final class FormatContext {
     /// Opens `path` and reads enough of it to know its streams. Blocking I/O stops with `AVERROR_EXIT`
     /// once `deadline` passes or `cancellation` is set; the decoders that probe the streams refuse pictures
     /// of more than `maximumPixels` pixels before allocating them.
-    init(path: String, deadline: Deadline, cancellation: CancellationFlag? = nil, maximumPixels: Int) throws(FFmpegError) {
+    ///
+    /// `network`: `path` is an `http(s)` URL; FFmpeg may then open only HTTP, HTTPS and what they stand
+    /// on (a playlist or a redirect cannot reach local files), and follows redirects as its `http` does.
+    init(path: String, network: Bool = false, deadline: Deadline, cancellation: CancellationFlag? = nil, maximumPixels: Int) throws(FFmpegError) {
         guard var context = avformat_alloc_context() else { throw FFmpegError(call: "avformat_alloc_context", code: fg_averror(ENOMEM)) }
         let interrupt = InterruptState(deadline: deadline)
         if let cancellation { interrupt.install(cancellation) }
         fg_set_interrupt(context, interrupt.pointer)
         self.interrupt = interrupt
         var opened: UnsafeMutablePointer<AVFormatContext>? = context
+        var openOptions: OpaquePointer?
+        if network { av_dict_set(&openOptions, "protocol_whitelist", "http,https,tcp,tls,crypto", 0) }
+        defer { av_dict_free(&openOptions) }
         // On failure avformat_open_input frees the context itself.
-        try check(avformat_open_input(&opened, path, nil, nil), "avformat_open_input")
+        try check(avformat_open_input(&opened, path, nil, &openOptions), "avformat_open_input")
         guard let opened else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
         context = opened
         pointer = context
@@ -53,6 +59,13 @@ final class FormatContext {
     }
 
     var formatName: String { String(cString: pointer.pointee.iformat.pointee.name) }
+
+    /// The input's size in bytes (a file's size, a URL's length as its server said), when known.
+    var byteCount: Int64? {
+        guard let io = pointer.pointee.pb else { return nil }
+        let size = avio_size(io)
+        return size > 0 ? size : nil
+    }
 
     /// Container start time in microseconds (`AV_TIME_BASE`), if known.
     var startTime: Int64? {

@@ -45,6 +45,11 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooLarge
         /// Work on the file took longer than its time limit (`AssetLimits.timeLimit`).
         case timedOut
+        /// A URL's server refused it (HTTP 401 or 403).
+        case forbidden
+        /// A URL could not be read: the connection was refused or cut short, the host is unknown or
+        /// unreachable, or the server answered with another HTTP error.
+        case networkFailed
     }
 
     /// What kind of failure this is, for programs and scripts to act on.

@@ -11,14 +11,19 @@ import FrameGrab
 package enum InputDiscovery {
     /// One input file, and where it came from.
     struct Input: Sendable, Hashable {
-        /// The path to open (the argument itself, or the folder argument joined with the relative path).
-        let path: String
+        /// What to open: the argument itself (a path, or an `http(s)` URL), or the folder argument joined
+        /// with the relative path.
+        let location: String
         /// The input's folder relative to the folder argument it was found under (`""` when directly in it,
         /// or when the input was named directly).
         let directory: String
         /// Whether the file was named on the command line (a failure to read it is then an error, not a
         /// `notVideo` note).
         let isExplicit: Bool
+
+        /// How messages, JSON lines and output templates name the input: its location, a URL's credentials
+        /// redacted (`MediaLocation.redacted`).
+        var path: String { MediaLocation.redacted(location) }
     }
 
     /// A folder that could not be read while walking.
@@ -42,8 +47,8 @@ package enum InputDiscovery {
                     problems.append(Problem(path: argument, message: "\(argument): is a folder with no files in it\(hint)", code: .isDirectory))
                 }
             } else {
-                // Files, and paths that do not exist: opening reports what is wrong with them.
-                inputs.append(Input(path: argument, directory: "", isExplicit: true))
+                // Files, URLs, and paths that do not exist: opening reports what is wrong with them.
+                inputs.append(Input(location: argument, directory: "", isExplicit: true))
             }
         }
         return (inputs, problems)
@@ -83,7 +88,7 @@ package enum InputDiscovery {
                          visited: &visited, into: &inputs, problems: &problems)
                 }
             case S_IFREG:
-                inputs.append(Input(path: path, directory: relative, isExplicit: false))
+                inputs.append(Input(location: path, directory: relative, isExplicit: false))
             default:
                 continue
             }

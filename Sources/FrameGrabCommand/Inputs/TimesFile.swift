@@ -13,7 +13,7 @@ package enum TimesFile {
     /// The times listed in a file (`-`: standard input); a usage error names the file and line.
     package static func read(_ path: String) throws(UsageError) -> [TimeSpecification] {
         let name = path == "-" ? "<stdin>" : path
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try readToEnd(path)
+        let data = try contents(of: path, what: "times file")
         do {
             return try TimeSelection.parseTimesFile(String(decoding: data, as: UTF8.self), name: name)
         } catch {
@@ -21,11 +21,13 @@ package enum TimesFile {
         }
     }
 
-    /// Everything a file holds, whatever kind it is: a regular file, a named pipe, the `/dev/fd/N` of a
-    /// process substitution `<(…)`, a device. (Inputs are refused unless regular; a list of times is not.)
-    static func readToEnd(_ path: String) throws(UsageError) -> Data {
+    /// Everything a list file (`what`: "times file", "input list") holds, whatever kind it is: a regular file,
+    /// a named pipe, the `/dev/fd/N` of a process substitution `<(…)`, a device; `-` is standard input.
+    /// (Inputs are refused unless regular; a list is not.)
+    static func contents(of path: String, what: String) throws(UsageError) -> Data {
+        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         func failure() -> UsageError {
-            UsageError("Cannot read the times file \(path): \(String(cString: strerror(errno))).")
+            UsageError("Cannot read the \(what) \(path): \(String(cString: strerror(errno))).")
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure() }

@@ -103,12 +103,12 @@ extension MosaicRun {
     /// size, codec and file size.
     static func headerLines(_ asset: MediaAsset, length: MediaTime) -> (String, String) {
         let track = asset.videoTrack
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: asset.path)[.size] as? Int) ?? nil
+        let bytes = asset.byteCount.map { Int($0) }
         let duration = asset.duration.isNumeric ? asset.duration : length
         var facts = ["duration " + (duration.isNumeric ? clock(duration) : "unknown"),
                      "\(track.displaySize.width)×\(track.displaySize.height)", track.codecName]
         if let bytes { facts.append(fileSize(bytes)) }
-        return ((asset.path as NSString).lastPathComponent, facts.joined(separator: " · "))
+        return (MediaLocation.fileName(asset.path), facts.joined(separator: " · "))
     }
 
     /// `812 bytes`, `40.2 kB`, `12.3 MB`, `1.2 GB` (decimal units, the same in every locale).

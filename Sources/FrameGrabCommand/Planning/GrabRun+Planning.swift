@@ -62,7 +62,7 @@ extension GrabRun {
         var jobs: [Job] = []
         var owners: [String: (input: String, index: Int, specification: TimeSpecification)] = [:]
         for (offset, (input, probe)) in zip(inputs, probes).enumerated() {
-            var job = Job(input: input.path, foundInFolder: !input.isExplicit, duration: nil, requests: [])
+            var job = Job(source: input, duration: nil, requests: [])
             var specifications = named ?? selection.specifications
             switch probe {
             case .notOpened:
@@ -156,7 +156,7 @@ extension GrabRun {
     static func probe(_ input: InputDiscovery.Input, limits: AssetLimits, videoStream: Int?, keep: Bool,
                       measure: Bool = false, shots findShots: Bool = false) async -> Probe {
         do {
-            let asset = try await MediaAsset.open(path: input.path, limits: limits, videoStream: videoStream)
+            let asset = try await MediaAsset.open(path: input.location, limits: limits, videoStream: videoStream)
             if !input.isExplicit && isStillImage(asset) {
                 return .notVideo(FrameGrabError(.invalidData, "\(input.path): a still image (\(asset.formatName)), not a video", path: input.path))
             }

@@ -141,7 +141,7 @@ package enum ProbeRun {
                 reporter.emit(ProbeRecord(asset: asset, videoDuration: length, keyframes: keyframes ? try await asset.keyframeTimes() : nil))
             } catch {
                 described = false
-                reporter.emit(InputFailureRecord(input: input, error: error))
+                reporter.emit(InputFailureRecord(input: MediaLocation.redacted(input), error: error))
             }
         }
         return described

@@ -36,9 +36,11 @@ package struct GrabRun: BatchRun {
 
     /// An input with its requests planned.
     struct Job: Sendable {
-        let input: String
+        let source: InputDiscovery.Input
+        /// The input as messages name it.
+        var input: String { source.path }
         /// Found in a folder (not named as an input): when it turns out not to be video, it is left out.
-        var foundInFolder = false
+        var foundInFolder: Bool { !source.isExplicit }
         /// The input's duration, when planning had to open it.
         var duration: MediaTime?
         var requests: [Request]
@@ -79,8 +81,7 @@ package struct GrabRun: BatchRun {
         let asset: MediaAsset
         var length = MediaTime.invalid
         do throws(FrameGrabError) {
-            let input = InputDiscovery.Input(path: job.input, directory: "", isExplicit: !job.foundInFolder)
-            switch await GrabRun.asset(for: input, planned: job.asset, limits: settings.limits, videoStream: settings.videoStream) {
+            switch await GrabRun.asset(for: job.source, planned: job.asset, limits: settings.limits, videoStream: settings.videoStream) {
             case .asset(let opened): asset = opened
             case .notVideo(let error):
                 reportNotVideo(input: job.input, error: error)

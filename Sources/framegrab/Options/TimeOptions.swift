@@ -111,8 +111,37 @@ struct StillChoiceOptions: ParsableArguments {
     }
 }
 
+/// `--inputs-from`: inputs listed in a file, besides those named on the command line. Shared by every
+/// command over inputs.
+struct InputListOptions: ParsableArguments {
+    @Option(name: .customLong("inputs-from"), help: ArgumentHelp("Also work on the inputs listed in a file, one path or URL per line (# starts a comment): a pipe or <(...) too; - reads stdin. A listed file that is missing fails alone.", valueName: "file"))
+    var inputsFrom: String?
+
+    /// Refuses a command with no input at all (an empty list is a run over nothing, as `xargs -r` does).
+    func validate(arguments: [String], timesFile: String? = nil) throws {
+        if arguments.isEmpty && inputsFrom == nil {
+            throw ValidationError("No input: name video files or folders, or list them with --inputs-from FILE.")
+        }
+        if inputsFrom == "-" && timesFile == "-" {
+            throw ValidationError("--inputs-from - and --times-file - cannot both read standard input; give one of them a file.")
+        }
+    }
+
+    /// The inputs named on the command line, then those the list names, in its order.
+    func inputs(_ arguments: [String]) throws -> [String] {
+        guard let inputsFrom else { return arguments }
+        do {
+            return arguments + (try InputList.read(inputsFrom))
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
 /// How the inputs are found and worked through: shared by every command over inputs.
 struct InputWalkOptions: ParsableArguments {
+    @OptionGroup var list: InputListOptions
+
     @Flag(name: [.short, .long], help: "Walk folders given as inputs into their subfolders too.")
     var recursive = false
 
