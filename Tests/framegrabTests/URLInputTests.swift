@@ -6,7 +6,7 @@ import Testing
 /// `http://` inputs, read from a server the tests start on 127.0.0.1 (`scripts/serve-test-media`).
 @Suite struct URLInputTests {
     /// Every file under `folder`, with its bytes.
-    private static func contents(_ scratch: Scratch, _ folder: String) throws -> [String: Data] {
+    static func contents(_ scratch: Scratch, _ folder: String) throws -> [String: Data] {
         var all: [String: Data] = [:]
         for file in scratch.files(under: folder) { all[file] = try Data(contentsOf: scratch.url(folder + "/" + file)) }
         return all
@@ -143,6 +143,36 @@ import Testing
             let local = try scratch.run([scratch.path("www/big.mp4"), "-t", "30", "--tolerance", "keyframe", "-o", "local.png"])
             let (got, right) = (try Data(contentsOf: scratch.url("still.png")), try Data(contentsOf: scratch.url("local.png")))
             #expect(local.status == 0 && got == right)
+        }
+    }
+}
+
+/// HLS made by `ffmpeg -f hls` from a fixture: every frame, as a local playlist and served, is the source's
+/// frame (time 0 is the start of the first segment, where FFmpeg puts it: 0.021 s before the first frame
+/// here), and keyframe requests get the nearest keyframe of the segments.
+@Suite struct HLSInputTests {
+    @Test func everyFrameAndTheNearestKeyframes() throws {
+        try Scratch.with { scratch in
+            try FileManager.default.createDirectory(at: scratch.url("www/hls"), withIntermediateDirectories: true)
+            try FFmpegTool.run(["-i", bframesPath, "-c", "copy", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
+                                "www/hls/index.m3u8"], in: scratch.url)
+            let server = try MediaServer(root: scratch.url("www"))
+            // Frame k of the source is on screen from k/25 s; in the playlist from k/25 + 0.021 s.
+            let times = (0..<bframes.frames.count).flatMap { ["-t", String(format: "%.3f", Double($0) / 25 + 0.03)] }
+            let source = try scratch.run([bframesPath] + times + ["-o", "source/{index}.png", "-q"], timeout: 300)
+            #expect(source.status == 0, "\(source)")
+            let expected = try URLInputTests.contents(scratch, "source")
+            #expect(expected.count == bframes.frames.count && bframes.frames.count == 250)
+            for (name, input) in [("local", "www/hls/index.m3u8"), ("served", server.url("hls/index.m3u8"))] {
+                let result = try scratch.run([input] + times + ["-o", "\(name)/{index}.png", "-q"], timeout: 300)
+                #expect(result.status == 0, "\(result)")
+                let got = try URLInputTests.contents(scratch, name)
+                let differing = expected.keys.filter { got[$0] != expected[$0] }.sorted()
+                #expect(differing.isEmpty, "\(name): \(differing.count) frames differ: \(differing.prefix(5))")
+                let keyframes = try scratch.run([input, "--count", "5", "--tolerance", "keyframe", "-o", "\(name)-key/{index}.png", "--json", "-q"])
+                let actual = jsonRecords(keyframes).filter(\.isImage).sorted { ($0.index ?? 0) < ($1.index ?? 0) }.compactMap(\.actual)
+                #expect(actual == [0.021333, 4.021333, 4.021333, 8.021333, 8.021333], "\(name): nearest keyframes of 1, 3, 5, 7, 9 s\n\(keyframes)")
+            }
         }
     }
 }

@@ -87,6 +87,9 @@ final class KeyframeFinder {
         var newest = Int64.min
         var reachedEnd = false
         var position: Int64?, keyframesSincePosition = 0
+        // Byte positions name a packet only in a demuxer that reads one file (HLS counts them from the start
+        // of each segment: two keyframes there can share one).
+        let positionsNamePackets = reader.demuxer.canSeekToBytes
         while true {
             guard let packet = try reader.next() else {
                 reachedEnd = true
@@ -96,7 +99,7 @@ final class KeyframeFinder {
             guard let pts = packet.pts ?? packet.dts else { continue }
             newest = max(newest, pts)
             // (Packets split out of one larger packet share its position: ASF, MPEG-PS.)
-            if let own = packet.position, own != position { (position, keyframesSincePosition) = (own, 0) }
+            if positionsNamePackets, let own = packet.position, own != position { (position, keyframesSincePosition) = (own, 0) }
             if packet.isKeyframe {
                 if found.isEmpty, pts > target, !fromStart { return pts }  // landed too late
                 // A packet without a pts of its own (MPEG-PS), or with one made up (raw streams), gives an
