@@ -11,7 +11,7 @@ import Locking
 /// ```
 public final class MediaAsset: Sendable {
     /// The file as a URL, made from `path` (a relative path resolves against the current directory), or
-    /// the network URL as given.
+    /// the network URL as given, credentials included (show `path` instead).
     public let url: URL
     /// The path as given, for messages; a network URL with its credentials redacted
     /// (`MediaLocation.redacted`).
