@@ -184,7 +184,9 @@ def cuts(tool, path):
     text = open(path, encoding="utf-8", errors="replace").read()
     times = []
     if tool == "framegrab":
-        starts = [json.loads(line)["start"] for line in text.splitlines() if line.startswith("{")]
+        # Shot lines, not the final {"summary":…} object.
+        records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        starts = [record["start"] for record in records if "start" in record]
         times = starts[1:]
     elif tool == "scenedetect":
         rows = [line.split(",") for line in text.splitlines()]
