@@ -113,7 +113,7 @@ struct Grab: AsyncParsableCommand {
     var limits: LimitOptions
 
     func validate() throws {
-        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile)
+        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile, name: batch.name)
         if timeOptions.isEmpty && !choice.shots {
             throw ValidationError("Give at least one time with -t/--time, --times-file, --every, --count or --shots.")
         }
@@ -191,6 +191,7 @@ struct Grab: AsyncParsableCommand {
         }
         var settings = GrabSettings(inputs: try batch.walk.list.inputs(inputs), selection: try timeOptions.selection(shots: choice.shots), template: template)
         settings.recursive = batch.walk.recursive
+        settings.standardInputName = batch.name
         tolerances.apply(to: &settings.generation)
         settings.skipBlank = choice.blankSkip
         settings.generation.maximumSize = maxSize ?? .zero

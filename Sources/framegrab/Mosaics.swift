@@ -57,7 +57,7 @@ struct Sheet: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func validate() throws {
-        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile)
+        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile, name: batch.name)
         if columns < 1 { throw ValidationError("--columns must be at least 1.") }
         if !(16...4096).contains(tileWidth) { throw ValidationError("--tile-width must be from 16 to 4096 pixels.") }
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
@@ -135,7 +135,7 @@ struct Storyboard: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func validate() throws {
-        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile)
+        try batch.walk.list.validate(arguments: inputs, timesFile: timeOptions.timesFile, name: batch.name)
         if columns < 1 || rows < 1 { throw ValidationError("--columns and --rows must be at least 1.") }
         if !(16...4096).contains(tileWidth) { throw ValidationError("--tile-width must be from 16 to 4096 pixels.") }
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
@@ -189,6 +189,7 @@ enum MosaicOutput {
     /// What every picture of a whole video takes from the batch and limit options.
     static func apply(batch: BatchOptions, limits: LimitOptions, to settings: inout MosaicSettings) {
         settings.recursive = batch.walk.recursive
+        settings.standardInputName = batch.name
         settings.generation.decoderThreadCount = batch.threads ?? 0
         if let jobs = batch.walk.jobs { settings.jobs = jobs }
         settings.skipExisting = batch.skipExisting

@@ -43,7 +43,7 @@ struct Poster: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func validate() throws {
-        try batch.walk.list.validate(arguments: inputs)
+        try batch.walk.list.validate(arguments: inputs, name: batch.name)
         if let stream, stream < 0 { throw ValidationError("--stream wants a stream index, 0 or more.") }
     }
 

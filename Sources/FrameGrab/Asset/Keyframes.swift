@@ -28,13 +28,16 @@ extension MediaAsset {
     /// none (a WebM recorded live, an animated PNG, a FLIC file) or states a wrong one (a fragmented MP4
     /// whose header says 40 hours, an FLV whose metadata overstates its video, a file cut short, a raw
     /// stream whose length FFmpeg guesses from its bit rate). Measured once per asset; cancelling the
-    /// calling task stops the reading (`cancelled`); `.invalid` when no packet has a time.
+    /// calling task stops the reading (`cancelled`); `.invalid` when no packet has a time. An input that
+    /// reads once (`readsOnce`) cannot be measured: its `videoDuration`, or `needsSeekableInput` when the
+    /// container states none.
     ///
     /// ```swift
     /// let length = try await asset.measuredVideoDuration()   // where to place 50%, or 16 evenly spaced times
     /// ```
     public func measuredVideoDuration() async throws(FrameGrabError) -> MediaTime {
         if let known = measuredLength.withLock({ $0 }) { return known }
+        if readsOnce { return try statedLength() }
         return try await readingPackets { format throws(FrameGrabError) in try self.videoLength(in: format) }
     }
 
@@ -42,6 +45,7 @@ extension MediaAsset {
     @available(*, noasync, message: "reads the end of the file (all of it for a raw stream) on the calling thread; use the async measuredVideoDuration()")
     public func measuredVideoDuration() throws(FrameGrabError) -> MediaTime {
         if let known = measuredLength.withLock({ $0 }) { return known }
+        if readsOnce { return try statedLength() }
         return try deadline.working { () throws(FrameGrabError) in
             let format = try takeDemuxer()
             defer { giveBack(format) }
@@ -71,6 +75,15 @@ extension MediaAsset {
             cancellation.set()
         }
         return try result.get()
+    }
+
+    /// The length of an input that reads once: the container's, when it states one (measuring would read
+    /// its end, then its start again).
+    private func statedLength() throws(FrameGrabError) -> MediaTime {
+        guard videoDuration.isNumeric else {
+            throw FrameGrabError(.needsSeekableInput, "\(path): the container does not say how long the video is, and standard input cannot be read to its end first; give times in seconds (not %, --count or --every), or save the video to a file", path: path)
+        }
+        return videoDuration
     }
 
     /// A read that stopped: past the time limit it is `timedOut`, otherwise `readFailed` with FFmpeg's reason.

@@ -1,8 +1,9 @@
 import Foundation
 import Locking
 
-/// A video opened with FFmpeg, and what is known about it before decoding anything: a local file, or an
-/// `http://` or `https://` URL (see `MediaLocation`), read with range requests as each request needs.
+/// A video opened with FFmpeg, and what is known about it before decoding anything: a local file, an
+/// `http://` or `https://` URL (see `MediaLocation`), read with range requests as each request needs, or
+/// standard input (`-`), read once, forward (see `readsOnce`).
 ///
 /// ```swift
 /// let asset = try MediaAsset(path: "movie.mp4")
@@ -14,7 +15,7 @@ public final class MediaAsset: Sendable {
     /// the network URL as given, credentials included (show `path` instead).
     public let url: URL
     /// The path as given, for messages; a network URL with its credentials redacted
-    /// (`MediaLocation.redacted`).
+    /// (`MediaLocation.redacted`); `stdin` for standard input.
     public let path: String
     /// What FFmpeg opens: the path or URL as given.
     let location: String
@@ -40,6 +41,14 @@ public final class MediaAsset: Sendable {
     public let streams: [StreamInfo]
     /// The bounds this file is worked on within.
     public let limits: AssetLimits
+    /// Whether the input can be read only once, from start to end: standard input (`-`), a pipe. A
+    /// generator then answers all its requests in one forward pass, in time order, with one decoder; a
+    /// request with a tolerance gets the exact frame (it is in every window); and what needs the input read
+    /// again or out of order fails with `needsSeekableInput`: a second pass (keyframe times or shots, then
+    /// images; a second generator), a frame before one already passed, an MP4 whose index follows its
+    /// frames, or `measuredVideoDuration()` when the container states no length (MPEG-TS, a fragmented MP4:
+    /// `duration` is then `.invalid`).
+    public let readsOnce: Bool
     /// How the video's frames are placed on the timeline (see `FrameTiming`).
     let frameTiming: FrameTiming
     /// When work on the file stops: `limits.timeLimit` after it was opened.
@@ -123,7 +132,11 @@ public final class MediaAsset: Sendable {
         let path = MediaLocation.redacted(location)
         self.path = path
         self.location = location
-        self.url = MediaLocation.isNetwork(location) ? URL(string: location) ?? URL(fileURLWithPath: location) : URL(fileURLWithPath: location)
+        if MediaLocation.isStandardInput(location) {
+            url = URL(fileURLWithPath: "/dev/stdin")
+        } else {
+            url = MediaLocation.isNetwork(location) ? URL(string: location) ?? URL(fileURLWithPath: location) : URL(fileURLWithPath: location)
+        }
         self.limits = limits
         // The time limit counts from here, while the file is being opened, and later while jobs work on it.
         let deadline = Deadline(limit: limits.timeLimit)
@@ -132,6 +145,7 @@ public final class MediaAsset: Sendable {
         let format = try MediaAsset.openDemuxer(location: location, deadline: deadline, cancellation: cancellation, limits: limits)
         formatName = format.formatName
         byteCount = format.byteCount
+        readsOnce = format.readsOnce
 
         let streams = (0..<format.streamCount).map { StreamInfo(format: format, index: $0) }
         self.streams = streams
@@ -150,14 +164,17 @@ public final class MediaAsset: Sendable {
 
         let start = format.startTime.map { MediaTime(value: $0, timescale: 1_000_000) } ?? .zero
         startTime = start
-        if let d = format.duration {
+        if !format.durationIsStated && readsOnce {
+            // Guessed from the bytes read so far, and no way to look at the end: not known.
+            duration = .invalid
+        } else if let d = format.duration {
             duration = MediaTime(value: d, timescale: 1_000_000)
         } else if let streamDuration = format.duration(stream: chosen) {
             duration = streamDuration
         } else {
             duration = .invalid
         }
-        if let length = format.duration(stream: chosen), let first = format.startTimestamp(stream: chosen),
+        if duration.isNumeric || !readsOnce, let length = format.duration(stream: chosen), let first = format.startTimestamp(stream: chosen),
            case let end = MediaTime(ticks: first, timeBase: format.timeBase(stream: chosen)) + length - start,
            end > .zero, !duration.isNumeric || end <= duration {
             videoDuration = end
@@ -188,6 +205,7 @@ public final class MediaAsset: Sendable {
     /// Puts a demuxer back at the start of the file and keeps it for the next `takeDemuxer()`, when none is
     /// kept (it is dropped when it cannot be put back).
     func giveBack(_ format: FormatContext) {
+        guard !readsOnce else { return }
         let stream = videoTrack.streamIndex
         guard (try? format.rewind(stream: Int32(stream), first: format.earliestTimestamp(stream: stream))) != nil else { return }
         spareDemuxer.withLock { box in
@@ -195,7 +213,8 @@ public final class MediaAsset: Sendable {
         }
     }
 
-    /// The demuxer opened by `init`, the first time it is asked for; a newly opened one afterwards.
+    /// The demuxer opened by `init`, the first time it is asked for; a newly opened one afterwards (for an
+    /// input that reads once, there is no other: `needsSeekableInput`).
     func takeDemuxer() throws(FrameGrabError) -> FormatContext {
         if let spare = spareDemuxer.withLock({ box -> FormatContext? in
             defer { box = nil }
@@ -203,6 +222,7 @@ public final class MediaAsset: Sendable {
         }) {
             return spare
         }
+        if readsOnce { throw FrameGrabError(readAgain: path) }
         let format = try MediaAsset.openDemuxer(location: location, deadline: deadline, limits: limits)
         format.readOnly(stream: videoTrack.streamIndex)
         return format
@@ -212,7 +232,13 @@ public final class MediaAsset: Sendable {
                                     limits: AssetLimits) throws(FrameGrabError) -> FormatContext {
         let network = MediaLocation.isNetwork(location)
         let path = MediaLocation.redacted(location)
-        if !network { try FileCheck.readableFile(path) }
+        if MediaLocation.isStandardInput(location) {
+            if isatty(STDIN_FILENO) != 0 {
+                throw FrameGrabError(.invalidData, "\(path): standard input is a terminal; pipe a video into it (cat clip.mkv | framegrab - ...)", path: path)
+            }
+        } else if !network {
+            try FileCheck.readableFile(path)
+        }
         let format: FormatContext
         do {
             format = try FormatContext(path: location, network: network, deadline: deadline, cancellation: cancellation,
@@ -242,6 +268,12 @@ extension FrameGrabError {
 
     init(cancelled path: String, time: MediaTime) {
         self.init(.cancelled, "\(path) at \(time): cancelled", path: path, requestedTime: time)
+    }
+
+    /// Standard input was read, and something needs it read again.
+    init(readAgain path: String, time: MediaTime? = nil) {
+        let at = time.map { " at \($0)" } ?? ""
+        self.init(.needsSeekableInput, "\(path)\(at): standard input can be read only once, and this needs it read again; save the video to a file first", path: path, requestedTime: time)
     }
 
     init(timedOut path: String, limit: Duration?, time: MediaTime?) {
@@ -274,6 +306,8 @@ extension FrameGrabError {
         case ENOENT: self.init(.notFound, "\(path): no such file", path: path)
         case EACCES, EPERM: self.init(.permissionDenied, "\(path): permission denied", path: path)
         case EISDIR: self.init(.isDirectory, "\(path): is a folder, not a video file", path: path)
+        case ESPIPE:
+            self.init(.needsSeekableInput, "\(path): an MP4 whose index (moov) comes after its frames cannot be read from a pipe; save it to a file, or remux it with ffmpeg -movflags +faststart", path: path)
         case EIO:
             // Demuxers (Matroska among them) report a header cut short as an I/O error; the file itself was
             // read fine up to that point (FileCheck saw a readable regular file).

@@ -7,4 +7,6 @@ enum DecodeFailure: Error {
     case cancelled
     case timedOut
     case tooLarge(PixelSize)
+    /// The input is read once, forward (`MediaAsset.readsOnce`), and the answer lies behind what was read.
+    case needsSeeking(String)
 }

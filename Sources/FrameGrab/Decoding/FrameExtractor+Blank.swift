@@ -1,5 +1,6 @@
 /// Requests that avoid blank frames (`FrameRequest.nonBlankRange`): the frame at the time when it carries a
-/// picture, else the nearest one that does inside the range, after the time first. Blankness is measured
+/// picture, else the nearest one that does inside the range, after the time first (only after it, for an
+/// input read once). Blankness is measured
 /// on the decoded frame (`FrameSignature`, as the shot detector sees it), before any conversion to RGB.
 extension FrameExtractor {
     /// `picture(at:lower:upper:)`; when that frame is blank, the first frame after it that is not, up to the
@@ -47,8 +48,9 @@ extension FrameExtractor {
     }
 
     /// The presentation time of the last frame that is not blank among those shown from `start` up to (not
-    /// including) the frame at `pts`.
+    /// including) the frame at `pts`. None for an input read once: those frames went by.
     private func lastNonBlank(from start: Int64, before pts: Int64) throws(DecodeFailure) -> Int64? {
+        guard !asset.readsOnce else { return nil }
         // From the first frame at the earliest (a time before it would be answered from the lookahead).
         let start = max(start, reader.start.firstPts ?? start)
         guard start < pts else { return nil }

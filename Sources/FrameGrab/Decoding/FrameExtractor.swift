@@ -83,8 +83,11 @@ final class FrameExtractor {
     ///
     /// `last`: no later request will use the frames decoded for this one (the next one, if any, starts with
     /// a seek), so decoding may stop at the target's frame instead of going on to the frame after it.
+    ///
+    /// An input read once (`MediaAsset.readsOnce`) passes every frame on its way anyway: the frame at
+    /// `target`, which is in every window, is the answer.
     func picture(at target: Int64, lower: Int64, upper: Int64, last: Bool = false) throws(DecodeFailure) -> Picture {
-        if lower < target || upper > target {
+        if lower < target || upper > target, !asset.readsOnce {
             let keyframe = timing == .counted ? try countedKeyframe(near: target, lower: lower, upper: upper)
                 : try keyframe(near: target, lower: lower, upper: upper)
             if let keyframe { return keyframe }
@@ -183,7 +186,7 @@ final class FrameExtractor {
     /// Whether starting again before `target` reaches it with less decoding than going forward from
     /// `position`: true when a keyframe lies after the position and at or before the target.
     private func shouldSeek(from position: Int64, to target: Int64) throws(DecodeFailure) -> Bool {
-        guard reader.start.hasTimestamps else { return false }
+        guard reader.start.hasTimestamps, !asset.readsOnce else { return false }
         if keyframes.indexIsComplete {
             // Reading the keyframes' packets moves the reader: then the decoder must start again in any case.
             if try keyframes.resolve(near: target, count: 1) { return true }
@@ -197,8 +200,13 @@ final class FrameExtractor {
 
     /// Positions the decoder for an exact request: at the keyframe the map names for `target` when it knows
     /// it exactly (the last one presented at or before it), else at a seek point before it found by the
-    /// seek strategy.
+    /// seek strategy. An input read once starts at its first packet, once: the frames before where it is
+    /// now are gone.
     func startDecoding(for target: Int64) throws(DecodeFailure) {
+        if asset.readsOnce {
+            guard reader.isAtStart else { throw .needsSeeking("standard input is read once, forward, and the frame for this time was passed already") }
+            return try decoder.position(at: .start())
+        }
         if keyframes.indexIsComplete { try keyframes.resolve(near: target, count: 1) }
         if let keyframe = keyframes.map.start(for: target).keyframe, keyframe.exact {
             try start(at: keyframe)

@@ -141,6 +141,7 @@ final class PacketReader {
     /// the start of the file.
     func toStart(reopening: Bool = false) throws(DecodeFailure) {
         if isAtStart && !reopening { return }
+        if format.readsOnce { throw .needsSeeking("standard input is read once, forward, and this needs it read again from the start") }
         if reopening || !start.hasTimestamps { return try reopen() }
         do {
             try move { () throws(FFmpegError) in try format.rewind(stream: stream, first: start.earliest) }
@@ -167,6 +168,7 @@ final class PacketReader {
     }
 
     private func move(_ body: () throws(FFmpegError) -> Void) throws(DecodeFailure) {
+        if format.readsOnce { throw .needsSeeking("standard input is read once, forward, and cannot seek") }
         isAtStart = false
         forgetAhead()
         do {

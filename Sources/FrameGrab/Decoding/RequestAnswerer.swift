@@ -88,6 +88,8 @@ final class RequestAnswerer {
                 return .failure(FrameGrabError(cancelled: path, time: time))
             case .timedOut:
                 return .failure(FrameGrabError(timedOut: path, limit: generator.asset.limits.timeLimit, time: time))
+            case .needsSeeking(let why):
+                return .failure(FrameGrabError(.needsSeekableInput, "\(where_): \(why)", path: path, requestedTime: time))
             case .tooLarge(let size):
                 return .failure(FrameGrabError(tooLarge: size, limit: generator.asset.limits.maximumPixelCount, path: path, time: time))
             }

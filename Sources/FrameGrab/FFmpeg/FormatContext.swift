@@ -1,4 +1,5 @@
 internal import CFFmpeg
+import Glibc
 
 /// Owns one demuxer (`AVFormatContext`) opened on a file.
 final class FormatContext {
@@ -13,6 +14,8 @@ final class FormatContext {
     ///
     /// `network`: `path` is an `http(s)` URL; FFmpeg may then open only HTTP, HTTPS and what they stand
     /// on (a playlist or a redirect cannot reach local files), and follows redirects as its `http` does.
+    /// A `path` of `-` is standard input (FFmpeg's `pipe:0`, and nothing else may be opened): an MP4 whose
+    /// header comes after the frames it indexes throws `ESPIPE` (those bytes went by before it was read).
     init(path: String, network: Bool = false, deadline: Deadline, cancellation: CancellationFlag? = nil, maximumPixels: Int) throws(FFmpegError) {
         guard var context = avformat_alloc_context() else { throw FFmpegError(call: "avformat_alloc_context", code: fg_averror(ENOMEM)) }
         let interrupt = InterruptState(deadline: deadline)
@@ -20,14 +23,22 @@ final class FormatContext {
         fg_set_interrupt(context, interrupt.pointer)
         self.interrupt = interrupt
         var opened: UnsafeMutablePointer<AVFormatContext>? = context
+        let standardInput = MediaLocation.isStandardInput(path)
+        readsOnce = standardInput
+        // FFmpeg checks the deadline and cancellation between reads; a read that blocks on a pipe whose writer
+        // stalls would never get there. Without blocking, FFmpeg waits a millisecond per empty read, checking.
+        standardInputFlags = standardInput ? fcntl(STDIN_FILENO, F_GETFL) : nil
+        if let flags = standardInputFlags, flags >= 0 { _ = fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK) }
         var openOptions: OpaquePointer?
         if network { av_dict_set(&openOptions, "protocol_whitelist", "http,https,tcp,tls,crypto", 0) }
+        if standardInput { av_dict_set(&openOptions, "protocol_whitelist", "pipe", 0) }
         defer { av_dict_free(&openOptions) }
         // On failure avformat_open_input frees the context itself.
-        try check(avformat_open_input(&opened, path, nil, &openOptions), "avformat_open_input")
+        try check(avformat_open_input(&opened, standardInput ? "pipe:0" : path, nil, &openOptions), "avformat_open_input")
         guard let opened else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
         context = opened
         pointer = context
+        if standardInput, headerPointsBehind { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ESPIPE)) }
         let count = Int(context.pointee.nb_streams)
         var options = [OpaquePointer?](repeating: nil, count: max(count, 1))
         let limit = String(min(max(maximumPixels, 1), Int(Int64.max)))
@@ -44,6 +55,41 @@ final class FormatContext {
     deinit {
         var context: UnsafeMutablePointer<AVFormatContext>? = pointer
         avformat_close_input(&context)
+        if let flags = standardInputFlags, flags >= 0 { _ = fcntl(STDIN_FILENO, F_SETFL, flags) }
+    }
+
+    /// Standard input's file status flags before it was made non-blocking, put back when done.
+    private let standardInputFlags: Int32?
+
+    /// The input is standard input: read once, forward; no seek can be made.
+    let readsOnce: Bool
+    /// Packets read by `timestampsAreDecodeTimes` from an input that reads once: `read(into:)` hands them
+    /// out first.
+    private var pushedBack: [Packet] = []
+
+    /// A pipe cannot seek (FFmpeg would move only within what it has buffered): every seek fails at once.
+    private func refuseSeekingOnce() throws(FFmpegError) {
+        if readsOnce { throw FFmpegError(call: "av_seek_frame", code: fg_averror(ESPIPE)) }
+    }
+
+    /// Whether the frames a header indexes start before where reading has got to: true for an MP4 read
+    /// from a pipe whose `moov` follows its `mdat` (FFmpeg read through the frames to find the header).
+    private var headerPointsBehind: Bool {
+        guard let io = pointer.pointee.pb else { return false }
+        let here = avio_tell(io)
+        return (0..<streamCount).contains { index in
+            guard avformat_index_get_entries_count(stream(index)) > 0, let first = avformat_index_get_entry(stream(index), 0) else { return false }
+            return first.pointee.pos >= 0 && first.pointee.pos < here
+        }
+    }
+
+    /// Whether the container's duration was read from the file's header rather than guessed from what was
+    /// read: false where FFmpeg estimated it from the bit rate, or for an MP4 read once whose header counts
+    /// no frame (fragmented with an empty `moov`, as every MP4 written to a pipe is: its "duration" is that
+    /// of the fragments read while probing).
+    var durationIsStated: Bool {
+        if pointer.pointee.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE { return false }
+        return !(readsOnce && formatName.hasPrefix("mov,") && !(0..<streamCount).contains { stream($0).pointee.nb_frames > 0 })
     }
 
     /// Makes blocking calls on this context stop as soon as `flag` is set (the cancellation of the run now
@@ -80,6 +126,11 @@ final class FormatContext {
     /// Reads the next packet. Returns false at the end of the file.
     func read(into packet: Packet) throws(FFmpegError) -> Bool {
         packet.unref()
+        if !pushedBack.isEmpty {
+            let first = pushedBack.removeFirst()
+            withExtendedLifetime(first) { av_packet_move_ref(packet.pointer, first.pointer) }
+            return true
+        }
         let result = av_read_frame(pointer, packet.pointer)
         if result == fg_averror_eof() { return false }
         try check(result, "av_read_frame")
@@ -89,18 +140,21 @@ final class FormatContext {
     /// Seeks so that the next packets of `streamIndex` start at a keyframe whose timestamp is at or before
     /// `timestamp` (in that stream's time base).
     func seek(stream streamIndex: Int32, to timestamp: Int64) throws(FFmpegError) {
+        try refuseSeekingOnce()
         try check(avformat_seek_file(pointer, streamIndex, Int64.min, timestamp, timestamp, 0), "avformat_seek_file")
     }
 
     /// Seeks to the start of a stream whose earliest known timestamp is `first`: the keyframe at or before it,
     /// else the first keyframe after it. (Demuxers disagree about seeks to `Int64.min`; a real timestamp is safe.)
     func seekToStart(stream streamIndex: Int32, first: Int64) throws(FFmpegError) {
+        try refuseSeekingOnce()
         if av_seek_frame(pointer, streamIndex, first, AVSEEK_FLAG_BACKWARD) >= 0 { return }
         try check(av_seek_frame(pointer, streamIndex, first, 0), "av_seek_frame")
     }
 
     /// Seeks to a byte position (a packet's `pos`), for demuxers that can (`canSeekToBytes`).
     func seek(toByte position: Int64) throws(FFmpegError) {
+        try refuseSeekingOnce()
         try check(av_seek_frame(pointer, -1, position, AVSEEK_FLAG_BYTE), "av_seek_frame")
     }
 
@@ -146,18 +200,23 @@ final class FormatContext {
 
     /// Seeks to the first byte of the file, for demuxers whose timestamp search cannot find the start.
     func seekToFirstByte() throws(FFmpegError) {
+        try refuseSeekingOnce()
         try check(av_seek_frame(pointer, -1, 0, AVSEEK_FLAG_BYTE), "av_seek_frame")
     }
 
     /// Whether a stream's timestamps are decode times: its decoder reorders frames (B-frames), yet each of
     /// its first packets carries a presentation time equal to its decode time, as some old muxers wrote
     /// MP4 (no composition offsets). Reads up to 16 packets, then puts the demuxer back at the start
-    /// (`atStart` false when that failed: the demuxer is then of no further use).
+    /// (`atStart` false when that failed: the demuxer is then of no further use); an input that reads once
+    /// keeps the packets, to hand them out again.
     func timestampsAreDecodeTimes(stream streamIndex: Int) -> (decodeTimes: Bool, atStart: Bool) {
         guard stream(streamIndex).pointee.codecpar.pointee.video_delay > 0 else { return (false, true) }
-        let packet = Packet()
+        var read: [Packet] = []
         var seen = 0, equal = true
-        while seen < 16, (try? read(into: packet)) == true {
+        while seen < 16 {
+            let packet = Packet()
+            guard (try? self.read(into: packet)) == true else { break }
+            read.append(packet)
             guard packet.streamIndex == Int32(streamIndex) else { continue }
             seen += 1
             guard let pts = packet.pts, let dts = packet.dts, pts == dts else {
@@ -165,8 +224,13 @@ final class FormatContext {
                 break
             }
         }
+        let decodeTimes = equal && seen >= 4
+        if readsOnce {
+            pushedBack = read
+            return (decodeTimes, true)
+        }
         let rewound = (try? rewind(stream: Int32(streamIndex), first: earliestTimestamp(stream: streamIndex))) != nil
-        return (equal && seen >= 4, rewound)
+        return (decodeTimes, rewound)
     }
 
     /// Puts the demuxer back before the first packet of a stream whose earliest known timestamp is `first`:

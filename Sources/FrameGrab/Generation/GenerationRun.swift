@@ -247,7 +247,9 @@ final class GenerationRun: Sendable {
             let stream = generator.asset.videoTrack.streamIndex
             let scale = TimeScale(timeBase: format.timeBase(stream: stream), origin: format.timelineOrigin(stream: stream))
             let targets = order.map { times[$0].isNumeric ? scale.tick(for: times[$0]) : nil }
-            let streamIndex = format.streamIndex(stream: stream)
+            var streamIndex = format.streamIndex(stream: stream)
+            // Read once: one lane, one forward pass, no keyframe to seek to.
+            if generator.asset.readsOnce { streamIndex = streamIndex.withoutKeyframes }
             index = streamIndex
             groups = RequestPlan.groups(targets: targets, keyframes: streamIndex.sortedTimestamps, delay: streamIndex.delay)
         }

@@ -25,4 +25,9 @@ struct StreamIndex: Sendable {
 
     /// The keyframe timestamps, sorted.
     var sortedTimestamps: [Int64] { keyframes.map(\.timestamp).sorted() }
+
+    /// The same index with no keyframe in it: nothing to seek to.
+    var withoutKeyframes: StreamIndex {
+        StreamIndex(keyframes: [], listsEveryFrame: false, delay: delay, reorders: reorders)
+    }
 }

@@ -123,6 +123,8 @@ final class ShotScan {
             return FrameGrabError(timedOut: path, limit: asset.limits.timeLimit, time: nil)
         case .tooLarge(let size):
             return FrameGrabError(tooLarge: size, limit: asset.limits.maximumPixelCount, path: path)
+        case .needsSeeking(let why):
+            return FrameGrabError(.needsSeekableInput, "\(path): \(why)", path: path)
         }
     }
 }

@@ -50,6 +50,10 @@ public struct FrameGrabError: Error, Sendable, Equatable, CustomStringConvertibl
         /// A URL could not be read: the connection was refused or cut short, the host is unknown or
         /// unreachable, or the server answered with another HTTP error.
         case networkFailed
+        /// The input can only be read once, forward (standard input, `-`), and what was asked needs it read
+        /// out of order: an MP4 whose index comes after its frames, a time before one already answered, a
+        /// second pass over the file (keyframe times, then frames), or a length the container does not give.
+        case needsSeekableInput
     }
 
     /// What kind of failure this is, for programs and scripts to act on.

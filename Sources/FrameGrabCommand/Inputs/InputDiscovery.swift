@@ -20,10 +20,18 @@ package enum InputDiscovery {
         /// Whether the file was named on the command line (a failure to read it is then an error, not a
         /// `notVideo` note).
         let isExplicit: Bool
+        /// What `{name}` is made from when not the path: standard input's name (`stdin`, or `--name`).
+        var name: String?
+
+        /// Whether the input is standard input (`-`): opened once, and kept open until its job is done.
+        var isStandardInput: Bool { MediaLocation.isStandardInput(location) }
 
         /// How messages, JSON lines and output templates name the input: its location, a URL's credentials
         /// redacted (`MediaLocation.redacted`).
         var path: String { MediaLocation.redacted(location) }
+
+        /// What output templates take `{name}` from: the path, or standard input's name.
+        var templateName: String { name ?? path }
     }
 
     /// A folder that could not be read while walking.
@@ -33,10 +41,15 @@ package enum InputDiscovery {
         var code: FrameGrabError.Code = .readFailed
     }
 
-    static func discover(_ arguments: [String], recursive: Bool) -> (inputs: [Input], problems: [Problem]) {
+    /// `standardInputName`: what `{name}` is for `-`, standard input (`--name`; by default `stdin`).
+    static func discover(_ arguments: [String], recursive: Bool, standardInputName: String? = nil) -> (inputs: [Input], problems: [Problem]) {
         var inputs: [Input] = []
         var problems: [Problem] = []
         for argument in arguments {
+            if MediaLocation.isStandardInput(argument) {
+                inputs.append(Input(location: argument, directory: "", isExplicit: true, name: standardInputName))
+                continue
+            }
             var info = stat()
             if stat(argument, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
                 var visited = Set<FolderID>()

@@ -76,7 +76,7 @@ extension MosaicRun {
             throw FrameGrabError(.cancelled, "\(input): cancelled", path: input)
         }
         if let font = layout.headerFont {
-            let lines = MosaicRun.headerLines(asset, length: length)
+            let lines = MosaicRun.headerLines(asset, name: job.input.templateName, length: length)
             let width = layout.width - 2 * SheetLayout.padding
             await WorkPool.shared.run(first: true) {
                 box.canvas.withLock { canvas in
@@ -99,16 +99,16 @@ extension MosaicRun {
         throw FrameGrabError(.tooLarge, "\(input): \(what) would be \(width)x\(height) pixels, more than \(MosaicSettings.maximumPictureSize / 1_000_000) megapixels; ask for fewer or narrower tiles", path: input)
     }
 
-    /// The header: the file name, then its duration (the container's, else the video's `length`), display
-    /// size, codec and file size.
-    static func headerLines(_ asset: MediaAsset, length: MediaTime) -> (String, String) {
+    /// The header: the file name (of `name`: the input's path, or what `--name` calls standard input), then
+    /// its duration (the container's, else the video's `length`), display size, codec and file size.
+    static func headerLines(_ asset: MediaAsset, name: String, length: MediaTime) -> (String, String) {
         let track = asset.videoTrack
         let bytes = asset.byteCount.map { Int($0) }
         let duration = asset.duration.isNumeric ? asset.duration : length
         var facts = ["duration " + (duration.isNumeric ? clock(duration) : "unknown"),
                      "\(track.displaySize.width)×\(track.displaySize.height)", track.codecName]
         if let bytes { facts.append(fileSize(bytes)) }
-        return (MediaLocation.fileName(asset.path), facts.joined(separator: " · "))
+        return (MediaLocation.fileName(name), facts.joined(separator: " · "))
     }
 
     /// `812 bytes`, `40.2 kB`, `12.3 MB`, `1.2 GB` (decimal units, the same in every locale).

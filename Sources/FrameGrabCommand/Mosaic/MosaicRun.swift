@@ -41,15 +41,15 @@ package struct MosaicRun: BatchRun {
     /// Nothing is opened but files found in folders whose outputs would collide (to learn whether they are
     /// video); each input is opened by its job.
     func plan() async -> [Job]? {
-        let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive)
+        let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive, standardInputName: settings.standardInputName)
         for problem in discovery.problems {
             reportFailure(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path))
         }
         let allInputs = discovery.inputs
         let inputs = settings.shard?.slice(allInputs) ?? allInputs
-        let inputFiles = Set(allInputs.map { GrabRun.canonicalPath($0.path) })
+        let inputFiles = Set(allInputs.filter { !$0.isStandardInput }.map { GrabRun.canonicalPath($0.path) })
         let paths = inputs.map { input in
-            settings.output.path(for: OutputTemplate.Values(inputPath: input.path, index: 1, count: 1, requestedTime: .invalid,
+            settings.output.path(for: OutputTemplate.Values(inputPath: input.templateName, index: 1, count: 1, requestedTime: .invalid,
                                                             directory: input.directory))
         }
         let written = paths.map { outputFiles(base: $0) }

@@ -18,6 +18,8 @@ package struct MosaicSettings: Sendable {
     package var kind: Kind
     package var inputs: [String]
     package var recursive = false
+    /// `--name`: what `{name}` is for standard input (`-`); nil for `stdin`.
+    package var standardInputName: String?
     package var selection: TimeSelection
     /// Which frame each tile or cell gets and its size, as the generator takes them: `--tolerance`,
     /// `--threads`, and the tile width as the maximum size (its height follows the display aspect).

@@ -26,14 +26,14 @@ extension GrabRun {
     /// stay open for their job, and later ones are opened again when their turn comes, so that a folder of
     /// thousands does not hold thousands of files open.
     func plan() async -> [Job]? {
-        let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive)
+        let discovery = InputDiscovery.discover(settings.inputs, recursive: settings.recursive, standardInputName: settings.standardInputName)
         for problem in discovery.problems {
             report(input: problem.path, error: FrameGrabError(problem.code, problem.message, path: problem.path))
         }
         let allInputs = discovery.inputs
         let inputs = settings.shard?.slice(allInputs) ?? allInputs
         let selection = settings.selection
-        let inputFiles = Set(allInputs.map { GrabRun.canonicalPath($0.path) })
+        let inputFiles = Set(allInputs.filter { !$0.isStandardInput }.map { GrabRun.canonicalPath($0.path) })
         // The requests of every input, when they can be named without the duration.
         let named = selection.withoutDuration.flatMap { specifications in
             settings.template.usesTime && specifications.contains(where: \.needsDuration) ? nil : specifications
@@ -52,7 +52,8 @@ extension GrabRun {
             for (offset, probe) in zip(suspects, probed) { probes[offset] = probe ?? .notOpened }
         } else {
             let probed = await GrabRun.concurrentMap(Array(inputs.enumerated()), limit: settings.jobs) { offset, input -> Probe in
-                await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen, measure: true,
+                // Standard input can be opened only once: it stays open for its job.
+                await GrabRun.probe(input, limits: limits, videoStream: videoStream, keep: offset < keepOpen || input.isStandardInput, measure: true,
                                     shots: selection.shots)
             }
             probes = probed.map { $0 ?? .notOpened }
@@ -122,7 +123,7 @@ extension GrabRun {
     /// The output path of each request of an input.
     func paths(for input: InputDiscovery.Input, specifications: [TimeSpecification], duration: MediaTime) -> [String] {
         specifications.enumerated().map { offset, specification in
-            settings.template.path(for: OutputTemplate.Values(inputPath: input.path, index: offset + 1, count: specifications.count,
+            settings.template.path(for: OutputTemplate.Values(inputPath: input.templateName, index: offset + 1, count: specifications.count,
                                                               requestedTime: specification.resolve(duration: duration),
                                                               directory: input.directory))
         }

@@ -7,6 +7,8 @@ package struct GrabSettings: Sendable {
     package var inputs: [String]
     /// `-r`: walk folders into their subfolders.
     package var recursive = false
+    /// `--name`: what `{name}` is for standard input (`-`); nil for `stdin`.
+    package var standardInputName: String?
     /// The times asked for each input.
     package var selection: TimeSelection
     /// Which frame each request gets and what its image looks like, as the generator takes them (`--tolerance`,

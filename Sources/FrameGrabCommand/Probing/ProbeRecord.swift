@@ -137,7 +137,8 @@ package enum ProbeRun {
         for input in inputs {
             do {
                 let asset = try await MediaAsset.open(path: input, videoStream: videoStream)
-                let length = try await asset.measuredVideoDuration()
+                // Standard input cannot be measured (that reads its end first): its length is the container's, or unknown.
+                let length = asset.readsOnce ? asset.videoDuration : try await asset.measuredVideoDuration()
                 reporter.emit(ProbeRecord(asset: asset, videoDuration: length, keyframes: keyframes ? try await asset.keyframeTimes() : nil))
             } catch {
                 described = false

@@ -117,13 +117,23 @@ struct InputListOptions: ParsableArguments {
     @Option(name: .customLong("inputs-from"), help: ArgumentHelp("Also work on the inputs listed in a file, one path or URL per line (# starts a comment): a pipe or <(...) too; - reads stdin. A listed file that is missing fails alone.", valueName: "file"))
     var inputsFrom: String?
 
-    /// Refuses a command with no input at all (an empty list is a run over nothing, as `xargs -r` does).
-    func validate(arguments: [String], timesFile: String? = nil) throws {
+    /// Refuses a command with no input at all (an empty list is a run over nothing, as `xargs -r` does), and
+    /// standard input asked for twice: `-` as an input (a video) more than once, or beside a list or times
+    /// read from it. `name`: `--name`, which names standard input, so needs `-`.
+    func validate(arguments: [String], timesFile: String? = nil, name: String? = nil) throws {
         if arguments.isEmpty && inputsFrom == nil {
             throw ValidationError("No input: name video files or folders, or list them with --inputs-from FILE.")
         }
         if inputsFrom == "-" && timesFile == "-" {
             throw ValidationError("--inputs-from - and --times-file - cannot both read standard input; give one of them a file.")
+        }
+        let videoFromStandardInput = arguments.filter(MediaLocation.isStandardInput).count
+        if videoFromStandardInput > 1 { throw ValidationError("- (standard input) can be an input once.") }
+        if videoFromStandardInput == 1 {
+            if inputsFrom == "-" { throw ValidationError("- reads a video from standard input, so --inputs-from - cannot read a list from it; give the list as a file.") }
+            if timesFile == "-" { throw ValidationError("- reads a video from standard input, so --times-file - cannot read times from it; give the times as a file.") }
+        } else if name != nil {
+            throw ValidationError("--name names standard input, which is not an input here; give - as the input (cat clip.mkv | framegrab - --name clip ...).")
         }
     }
 
@@ -171,6 +181,9 @@ struct BatchOptions: ParsableArguments {
 
     @Flag(name: .customLong("skip-existing"), help: "Do not decode what is already written, complete (reported as skipped).")
     var skipExisting = false
+
+    @Option(help: ArgumentHelp("What {name} is for a video read from standard input (-), as if it were a file of that name (default: stdin).", valueName: "name"))
+    var name: String?
 
     func validate() throws {
         if let threads, !BatchOptions.threadRange.contains(threads) {

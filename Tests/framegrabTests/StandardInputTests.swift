@@ -1,0 +1,176 @@
+import Foundation
+import FrameGrab
+import TestSupport
+import Testing
+
+/// `-`: a video read from standard input, a pipe read once from start to end.
+@Suite struct StandardInputTests {
+    /// A container of the tests' B-frame clip (or a fixture) as the bytes a pipe would carry, and the
+    /// fixture whose frames it holds.
+    struct Piped: CustomStringConvertible, Sendable {
+        let description: String
+        let fixture: String
+        /// Makes the file in the scratch folder and returns its path there.
+        let make: @Sendable (Scratch) throws -> String
+    }
+
+    static let containers: [Piped] = [
+        Piped(description: "Matroska", fixture: bframesName) { scratch in
+            try FFmpegTool.run(["-i", bframesPath, "-map", "0:v", "-c", "copy", "clip.mkv"], in: scratch.url)
+            return scratch.path("clip.mkv")
+        },
+        Piped(description: "MPEG-TS (B-frames)", fixture: bframesName) { scratch in
+            try FFmpegTool.run(["-i", bframesPath, "-map", "0:v", "-c", "copy", "clip.ts"], in: scratch.url)
+            return scratch.path("clip.ts")
+        },
+        Piped(description: "MPEG-TS starting at 11.4 s", fixture: "h264-offset.ts") { _ in Fixtures.path("h264-offset.ts") },
+        Piped(description: "faststart MP4", fixture: bframesName) { scratch in
+            try scratch.write("clip.mp4", try #require(Damage.faststart(try Damage.bytes(of: bframesName))))
+        },
+        Piped(description: "fragmented MP4", fixture: "fragmented-duration.mp4") { _ in Fixtures.path("fragmented-duration.mp4") },
+    ]
+
+    /// Every frame of the video, asked for in one run through a pipe: each image is the frame on screen at its
+    /// time (its number is in its pixels), byte for byte the image the file itself gives, at the same actual time.
+    /// A keyframe tolerance on a pipe gets the exact frame, which is in every window.
+    @Test(arguments: containers)
+    func everyFrameThroughAPipe(_ piped: Piped) throws {
+        try Scratch.with { scratch in
+            let path = try piped.make(scratch)
+            let video = Fixtures.video(piped.fixture)
+            // The middle of each frame's time on screen.
+            let times = video.frames.indices.map { index in
+                let (from, to) = (video.time(ofFrame: index).seconds, video.shownUntil(index).seconds)
+                return String(format: "%.6f", (from + to) / 2)
+            }
+            _ = try scratch.write("times.txt", Array((times.joined(separator: "\n") + "\n").utf8))
+            let options = ["--times-file", "times.txt", "-o", "{name}/{index}.png", "--json"]
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            let fromFile = try scratch.run([path, "--times-file", "times.txt", "-o", "file/{index}.png", "--json"])
+            let piped1 = try scratch.run(["-", "--name", "piped"] + options, stdin: bytes)
+            let keyframes = try scratch.run(["-", "--name", "keyframes", "--tolerance", "keyframe"] + options, stdin: bytes)
+            #expect(fromFile.status == 0 && piped1.status == 0 && keyframes.status == 0, "\(fromFile)\n\(piped1)\n\(keyframes)")
+            let expected = try URLInputTests.contents(scratch, "file")
+            #expect(expected.count == video.frames.count, "\(piped): \(expected.count) images")
+            #expect(try URLInputTests.contents(scratch, "piped") == expected, "\(piped): the file's bytes through a pipe")
+            #expect(try URLInputTests.contents(scratch, "keyframes") == expected, "\(piped): exact frames for a keyframe tolerance")
+            let images = scratch.expectOnlyPNGs(under: "piped")
+            let width = String(video.frames.count).count
+            for index in video.frames.indices {
+                let file = String(repeating: "0", count: width - String(index + 1).count) + String(index + 1) + ".png"
+                #expect(images[file].map { frameNumber(in: $0) } == index, "\(piped): \(file)")
+            }
+            // (Lines come as results are ready, in an order that varies.)
+            let actual = { (result: CommandResult) in
+                Dictionary(jsonRecords(result).filter(\.isImage).map { ($0.index ?? -1, $0.actual ?? -1) }, uniquingKeysWith: { a, _ in a })
+            }
+            #expect(actual(piped1) == actual(fromFile) && actual(keyframes) == actual(fromFile), "\(piped): actual times")
+            #expect(jsonRecords(piped1).filter(\.isImage).allSatisfy { $0.input == "stdin" }, "the input is called stdin")
+        }
+    }
+
+    /// Shares of the length and `--count` use the length the container states (a faststart MP4, Matroska);
+    /// where it states none (MPEG-TS, a fragmented MP4 with an empty index) they fail with a clear error, and
+    /// times in seconds still work.
+    @Test func sharesOfTheLengthNeedAStatedLength() throws {
+        try Scratch.with { scratch in
+            let mp4 = try scratch.write("clip.mp4", try #require(Damage.faststart(try Damage.bytes(of: bframesName))))
+            let file = try scratch.run([mp4, "--count", "4", "-t", "50%", "-o", "file/"])
+            let piped = try scratch.run(["-", "--count", "4", "-t", "50%", "-o", "piped/"], stdin: try Data(contentsOf: URL(fileURLWithPath: mp4)))
+            #expect(file.status == 0 && piped.status == 0, "\(file)\n\(piped)")
+            let images = try URLInputTests.contents(scratch, "file")
+            #expect(images.count == 5)
+            #expect(try URLInputTests.contents(scratch, "piped") == Dictionary(uniqueKeysWithValues: images.map {
+                ($0.key.replacingOccurrences(of: "clip-", with: "stdin-"), $0.value)
+            }))
+            for fixture in ["h264-offset.ts", "fragmented-duration.mp4"] {
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(fixture)))
+                let counted = try scratch.run(["-", "--count", "3", "-o", "counted/", "--json"], stdin: bytes)
+                #expect(counted.status == 1, "\(fixture)\n\(counted)")
+                let records = jsonRecords(counted)
+                #expect(records.count == 1 && records[0].code == "needsSeekableInput" && records[0].error?.contains("seconds") == true,
+                        "\(fixture)\n\(counted)")
+                #expect(scratch.files(under: "counted").isEmpty)
+                let seconds = try scratch.run(["-", "-t", "1", "-o", "seconds.png"], stdin: bytes)
+                #expect(seconds.status == 0, "\(fixture)\n\(seconds)")
+            }
+        }
+    }
+
+    /// An MP4 whose index comes after its frames cannot be read from a pipe (FFmpeg reads past the frames to
+    /// find the index): one clear error, `needsSeekableInput`, exit status 1, and no image.
+    @Test func anMP4WithItsIndexAtTheEndIsRefused() throws {
+        try Scratch.with { scratch in
+            let result = try scratch.run(["-", "-t", "1", "-t", "2", "-o", "out/", "--json"], stdin: try Data(contentsOf: URL(fileURLWithPath: bframesPath)))
+            #expect(result.status == 1, "\(result)")
+            let records = jsonRecords(result)
+            #expect(records.count == 1 && records[0].code == "needsSeekableInput" && records[0].input == "stdin", "\(result)")
+            #expect(records.first?.error?.contains("faststart") == true, "says how to fix it: \(result)")
+            #expect(scratch.files(under: "out").isEmpty)
+        }
+    }
+
+    /// `{name}` is `stdin`, or what `--name` says; standard input asked for twice, and `--name` without `-`,
+    /// are usage errors.
+    @Test func namesAndUsage() throws {
+        try Scratch.with { scratch in
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h264-offset.ts")))
+            let plain = try scratch.run(["-", "-t", "1", "-o", "out/"], stdin: bytes)
+            let named = try scratch.run(["-", "-t", "1", "-o", "out/", "--name", "camera 2.ts"], stdin: bytes)
+            #expect(plain.status == 0 && named.status == 0, "\(plain)\n\(named)")
+            #expect(scratch.files(under: "out").sorted() == ["camera 2-1.png", "stdin-1.png"])
+            _ = try scratch.write("times.txt", Array("1\n".utf8))
+            _ = try scratch.write("list.txt", Array("\(bframesPath)\n".utf8))
+            for arguments in [["-", "-", "-t", "1"], ["-", "--inputs-from", "-", "-t", "1"], ["-", "--times-file", "-"],
+                              [bframesPath, "-t", "1", "--name", "x"], ["sheet", bframesPath, "--name", "x"],
+                              ["poster", "-", "-"]] {
+                let result = try scratch.run(arguments + ["-o", "usage/"], stdin: bytes)
+                #expect(result.status == 64, "\(arguments)\n\(result)")
+            }
+            #expect(scratch.files(under: "usage").isEmpty)
+        }
+    }
+
+    /// Sheets, storyboards, shots and probe read a pipe too: the same sheet and storyboard bytes, the same
+    /// shots and the same description as from the file.
+    @Test func everyCommandReadsStandardInput() throws {
+        try Scratch.with { scratch in
+            try FFmpegTool.run(["-i", bframesPath, "-map", "0:v", "-c", "copy", "clip.mkv"], in: scratch.url)
+            let bytes = try Data(contentsOf: scratch.url("clip.mkv"))
+            for (command, name) in [(["sheet", "--count", "6", "--no-header"], "/{name}.png"), (["storyboard", "--every", "0.5"], "")] {
+                let file = try scratch.run(command + ["clip.mkv", "-o", "file-\(command[0])" + name])
+                let piped = try scratch.run(command + ["-", "--name", "clip.mkv", "-o", "piped-\(command[0])" + name], stdin: bytes)
+                #expect(file.status == 0 && piped.status == 0, "\(file)\n\(piped)")
+                let expected = try URLInputTests.contents(scratch, "file-\(command[0])")
+                let fromPipe = try URLInputTests.contents(scratch, "piped-\(command[0])")
+                #expect(!expected.isEmpty && fromPipe == expected, "\(command[0])")
+            }
+            let fileShots = try scratch.run(["shots", "clip.mkv", "--json"])
+            let pipedShots = try scratch.run(["shots", "-", "--json"], stdin: bytes)
+            #expect(fileShots.status == 0 && pipedShots.status == 0, "\(fileShots)\n\(pipedShots)")
+            #expect(fileShots.stdout.replacingOccurrences(of: "clip.mkv", with: "stdin") == pipedShots.stdout && !pipedShots.stdout.isEmpty)
+            let probe = try scratch.run(["probe", "-", "--json", "--keyframes"], stdin: bytes)
+            let fileProbe = try scratch.run(["probe", "clip.mkv", "--json", "--keyframes"])
+            #expect(probe.status == 0 && fileProbe.status == 0, "\(probe)\n\(fileProbe)")
+            #expect(probe.stdout.replacingOccurrences(of: "\"stdin\"", with: "\"clip.mkv\"") == fileProbe.stdout, "\(probe)\n\(fileProbe)")
+            let tsProbe = try scratch.run(["probe", "-"], stdin: try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h264-offset.ts"))))
+            #expect(tsProbe.status == 0 && tsProbe.stdout.contains("duration: unknown"), "\(tsProbe)")
+        }
+    }
+
+    /// A writer that stalls is given up at `--timeout`, as a stalled server is: reads from the pipe do not block.
+    @Test func aStalledPipeEndsAtTheTimeout() throws {
+        try Scratch.with { scratch in
+            try FFmpegTool.run(["-i", bframesPath, "-map", "0:v", "-c", "copy", "clip.ts"], in: scratch.url)
+            let result = try Framegrab.runInBash("""
+                (head -c 40000 clip.ts; sleep 20) | { "$FRAMEGRAB" - -t 5 -o out.png --timeout 2 --json; echo "status $?" > ended; date +%s.%N >> ended; }
+                """, in: scratch.url, timeout: 60)
+            let lines = CommandResult.lines(try String(contentsOf: scratch.url("ended"), encoding: .utf8))
+            let ended = lines.last.flatMap(Double.init)
+            #expect(lines.contains("status 1"), "\(result)")
+            #expect(jsonRecords(result).first?.code == "timedOut", "\(result)")
+            #expect(ended.map { $0 < Date().timeIntervalSince1970 - 10 } == true, "framegrab ended long before the writer: \(result)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.path("out.png")))
+        }
+    }
+}
