@@ -16,7 +16,11 @@ struct Grab: AsyncParsableCommand {
             instead, which is faster.
 
             Inputs may be folders: their files are read in sorted order, and a file found there that is not \
-            video (judged by its contents) is reported once as notVideo without failing the run.
+            video (judged by its contents) is reported once as notVideo without failing the run. The input - \
+            is a video on standard input (curl ... | framegrab - --count 4), read in one forward pass: each \
+            image is the exact frame, {name} is stdin unless --name names it, and what a pipe cannot give (an \
+            MP4 whose index follows its frames; %, --count or --every where the container states no length) \
+            fails with needsSeekableInput.
 
             Output: one line per written image on stdout (its path), in the order images complete; errors on \
             stderr, one line each naming the input and the time; a progress bar on stderr when it is a terminal, \
@@ -41,7 +45,7 @@ struct Grab: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    @Argument(help: InputListOptions.inputsHelp)
     var inputs: [String] = []
 
     @OptionGroup var timeOptions: TimeOptions

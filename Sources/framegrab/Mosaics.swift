@@ -20,7 +20,7 @@ struct Sheet: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    @Argument(help: InputListOptions.inputsHelp)
     var inputs: [String] = []
 
     @OptionGroup var timeOptions: TimeOptions
@@ -103,7 +103,7 @@ struct Storyboard: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    @Argument(help: InputListOptions.inputsHelp)
     var inputs: [String] = []
 
     @OptionGroup var timeOptions: TimeOptions

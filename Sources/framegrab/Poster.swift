@@ -20,7 +20,7 @@ struct Poster: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    @Argument(help: InputListOptions.inputsHelp)
     var inputs: [String] = []
 
     @Option(name: [.short, .long], help: ArgumentHelp("Output path template: {name} input file name without extension, {dir} its folder relative to the folder argument. A value ending in / is a folder for {name}-poster.<ext> (the default).", valueName: "template"))

@@ -17,7 +17,7 @@ struct Probe: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files or http(s) URLs to describe; --inputs-from lists more.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Video files or http(s) URLs to describe, or - (a video on standard input); --inputs-from lists more.", valueName: "input"))
     var inputs: [String] = []
 
     @OptionGroup var list: InputListOptions

@@ -20,7 +20,7 @@ struct Shots: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Video files or http(s) URLs, or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input"))
+    @Argument(help: InputListOptions.inputsHelp)
     var inputs: [String] = []
 
     @Flag(help: "Print one JSON object per shot instead of text.")

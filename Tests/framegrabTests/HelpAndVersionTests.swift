@@ -35,7 +35,7 @@ import Testing
                                "--aperture", "--depth", "--hdr", "--no-deinterlace", "--output", "--json", "--png-compression", "--png-filter", "--jobs", "--threads", "--verbose",
                                "--recursive", "--times-file", "--every", "--count", "--max-requests", "--skip-existing", "--shard", "--quiet",
                                "--metadata", "--golden", "--max-pixels", "--timeout", "--stream", "--format", "--quality", "--shots", "--skip-blank", "--skip-blank-window",
-                               "--inputs-from"]
+                               "--inputs-from", "--name"]
 
     @Test func theOptionListMatchesGrabSwift() {
         #expect(Set(Self.declaredOptions.map(\.long)) == Set(Self.knownOptions), "Grab.swift and its option groups declare \(Self.declaredOptions.map(\.long))")

@@ -98,15 +98,25 @@ import Testing
     }
 
     /// An MP4 whose index comes after its frames cannot be read from a pipe (FFmpeg reads past the frames to
-    /// find the index): one clear error, `needsSeekableInput`, exit status 1, and no image.
-    @Test func anMP4WithItsIndexAtTheEndIsRefused() throws {
+    /// find the index), nor can `--shots` (a pass to find the shots, then one for the stills): one clear
+    /// error, `needsSeekableInput`, exit status 1, and no image.
+    @Test func whatNeedsSeekingIsRefused() throws {
         try Scratch.with { scratch in
-            let result = try scratch.run(["-", "-t", "1", "-t", "2", "-o", "out/", "--json"], stdin: try Data(contentsOf: URL(fileURLWithPath: bframesPath)))
-            #expect(result.status == 1, "\(result)")
-            let records = jsonRecords(result)
-            #expect(records.count == 1 && records[0].code == "needsSeekableInput" && records[0].input == "stdin", "\(result)")
-            #expect(records.first?.error?.contains("faststart") == true, "says how to fix it: \(result)")
-            #expect(scratch.files(under: "out").isEmpty)
+            try FFmpegTool.run(["-i", bframesPath, "-map", "0:v", "-c", "copy", "clip.mkv"], in: scratch.url)
+            let cases: [(Data, [String], String)] = [
+                (try Data(contentsOf: URL(fileURLWithPath: bframesPath)), ["-t", "1", "-t", "2"], "faststart"),
+                (try Data(contentsOf: scratch.url("clip.mkv")), ["--shots"], "shots -"),
+                (try Data(contentsOf: scratch.url("clip.mkv")), ["sheet", "--shots"], "shots -"),
+            ]
+            for (bytes, arguments, hint) in cases {
+                let result = try scratch.run(arguments.prefix { $0 == "sheet" } + ["-"] + arguments.drop { $0 == "sheet" } + ["-o", "out/", "--json"],
+                                             stdin: bytes)
+                #expect(result.status == 1, "\(result)")
+                let records = jsonRecords(result)
+                #expect(records.count == 1 && records[0].code == "needsSeekableInput" && records[0].input == "stdin", "\(result)")
+                #expect(records.first?.error?.contains(hint) == true, "says what to do: \(result)")
+                #expect(scratch.files(under: "out").isEmpty)
+            }
         }
     }
 
@@ -131,8 +141,8 @@ import Testing
         }
     }
 
-    /// Sheets, storyboards, shots and probe read a pipe too: the same sheet and storyboard bytes, the same
-    /// shots and the same description as from the file.
+    /// Sheets, storyboards, posters, shots and probe read a pipe too: the same sheet and storyboard bytes, a
+    /// poster that is the frame it names, the same shots and the same description as from the file.
     @Test func everyCommandReadsStandardInput() throws {
         try Scratch.with { scratch in
             try FFmpegTool.run(["-i", bframesPath, "-map", "0:v", "-c", "copy", "clip.mkv"], in: scratch.url)
@@ -144,6 +154,15 @@ import Testing
                 let expected = try URLInputTests.contents(scratch, "file-\(command[0])")
                 let fromPipe = try URLInputTests.contents(scratch, "piped-\(command[0])")
                 #expect(!expected.isEmpty && fromPipe == expected, "\(command[0])")
+            }
+            // A poster in one pass: exactly the frame at the time it names, as the file gives it.
+            let poster = try scratch.run(["poster", "-", "-o", "poster.png", "--json"], stdin: bytes)
+            let chosen = jsonRecords(poster).first
+            #expect(poster.status == 0 && chosen?.input == "stdin" && chosen?.actual != nil, "\(poster)")
+            if let actual = chosen?.actual {
+                let still = try scratch.run(["clip.mkv", "-t", String(actual), "-o", "still.png"])
+                let (posterBytes, stillBytes) = (try Data(contentsOf: scratch.url("poster.png")), try Data(contentsOf: scratch.url("still.png")))
+                #expect(still.status == 0 && posterBytes == stillBytes, "\(still)")
             }
             let fileShots = try scratch.run(["shots", "clip.mkv", "--json"])
             let pipedShots = try scratch.run(["shots", "-", "--json"], stdin: bytes)

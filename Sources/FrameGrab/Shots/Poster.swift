@@ -41,11 +41,7 @@ extension MediaAsset {
         settings.maximumSize = PixelSize(width: 320, height: 0)
         settings.toleranceBefore = .positiveInfinity
         settings.toleranceAfter = .positiveInfinity
-        let count = max(1, spread), slice = length.seconds / Double(count)
-        let slices = (0..<count).map { index in
-            let start = MediaTime(seconds: slice * Double(index)), end = MediaTime(seconds: slice * Double(index + 1) - 1e-6)
-            return FrameRequest(time: MediaTime(seconds: slice * (Double(index) + 0.5)), nonBlankIn: start...max(start, end))
-        }
+        let slices = PosterCandidate.slices(of: length, count: spread)
         // The keyframes first, as plain requests; only the slices whose keyframe looks blank are asked again,
         // with the decoder's own blank check (which decodes on from the keyframe).
         let generator = AssetImageGenerator(asset: self, settings: settings)
@@ -69,6 +65,57 @@ extension MediaAsset {
     }
 }
 
+extension MediaAsset {
+    /// The poster frame's image, made with `settings` (its size, rotation, colour; its tolerances are not
+    /// used: the image is of exactly the chosen frame): `posterFrame(spread:)`, then that frame.
+    ///
+    /// An input read once (`readsOnce`) is looked at in one pass instead: the candidates are the exact frames
+    /// at the middle of each of `spread` slices (the first after it that is not blank, within its slice), made
+    /// with `settings`, measured on copies about 320 pixels wide, and kept until the choice is made, so that
+    /// the chosen one needs no second pass. Its length must be stated by the container (see
+    /// `measuredVideoDuration()`).
+    public func posterImage(spread: Int = 16, settings: GenerationSettings = GenerationSettings()) async throws(FrameGrabError)
+        -> (choice: PosterChoice, image: FrameImage, actualTime: MediaTime) {
+        var exact = settings
+        exact.toleranceBefore = .zero
+        exact.toleranceAfter = .zero
+        exact.nonBlankWithin = nil
+        guard readsOnce else {
+            let choice = try await posterFrame(spread: spread)
+            let still = try await AssetImageGenerator(asset: self, settings: exact).image(at: choice.time)
+            return (choice, still.image, still.actualTime)
+        }
+        let length = try await measuredVideoDuration()
+        guard length.isNumeric, length > .zero else {
+            throw FrameGrabError(.invalidTime, "\(path): the video's length is unknown; no poster can be chosen", path: path)
+        }
+        let slices = PosterCandidate.slices(of: length, count: spread)
+        var kept: [(candidate: PosterCandidate, image: GeneratedImage)] = []
+        var middle: GeneratedImage?, failure: FrameGrabError?
+        for await result in AssetImageGenerator(asset: self, settings: exact).results(for: slices) {
+            switch result.outcome {
+            case .failure(let error):
+                failure = failure ?? error
+            case .success(let generated):
+                if result.requestIndex == slices.count / 2 { middle = generated }
+                guard generated.blankFrameCheck != .blank else { continue }
+                let image = generated.image, time = generated.actualTime
+                let candidate = await WorkPool.shared.run { PosterCandidate(time: time, image: PosterCandidate.shrunk(image, toAbout: 320)) }
+                kept.append((candidate, generated))
+            }
+        }
+        guard let best = PosterCandidate.ranked(kept.map(\.candidate)).first, let chosen = kept.first(where: { $0.candidate.time == best.time }) else {
+            // Blank frames only: the one in the middle.
+            guard let middle else {
+                throw failure ?? FrameGrabError(.decodeFailed, "\(path): no frame could be decoded", path: path)
+            }
+            return (PosterChoice(time: middle.actualTime, score: PosterScore(sharpness: 0, typicality: 0, total: 0, candidates: 0)),
+                    middle.image, middle.actualTime)
+        }
+        return (PosterChoice(time: best.time, score: best.score(among: kept.map(\.candidate))), chosen.image.image, best.time)
+    }
+}
+
 /// One frame looked at for a poster: its time, sharpness and colour histogram.
 struct PosterCandidate {
     let time: MediaTime
@@ -80,6 +127,44 @@ struct PosterCandidate {
     /// Whether the image looks blank: 96 % of each RGB channel within 24 levels (the decoder's own check,
     /// `BlankFrameCheck`, decides for the frames asked again).
     let looksBlank: Bool
+
+    /// A request at the middle of each of `count` equal slices of `length`, moved off blank frames within its slice.
+    static func slices(of length: MediaTime, count: Int) -> [FrameRequest] {
+        let count = max(1, count), slice = length.seconds / Double(count)
+        return (0..<count).map { index in
+            let start = MediaTime(seconds: slice * Double(index)), end = MediaTime(seconds: slice * Double(index + 1) - 1e-6)
+            return FrameRequest(time: MediaTime(seconds: slice * (Double(index) + 0.5)), nonBlankIn: start...max(start, end))
+        }
+    }
+
+    /// `image` made smaller by averaging square blocks of pixels, as few as keep it at least `width` wide
+    /// (the image itself when it is less than twice that): a copy to measure.
+    static func shrunk(_ image: FrameImage, toAbout width: Int) -> FrameImage {
+        let factor = image.width / max(width, 1)
+        guard factor >= 2 else { return image }
+        let (w, h) = (image.width / factor, max(1, image.height / factor))
+        let channels = image.pixelFormat.channels, wide = image.pixelFormat.bitsPerChannel == 16
+        var pixels = [UInt8](repeating: 0, count: w * h * channels * (wide ? 2 : 1))
+        let area = factor * min(factor, image.height)
+        for y in 0..<h {
+            for x in 0..<w {
+                for c in 0..<channels {
+                    var sum = 0
+                    for dy in 0..<min(factor, image.height) {
+                        for dx in 0..<factor { sum += image.sample(x: x * factor + dx, y: min(y * factor + dy, image.height - 1), channel: c) }
+                    }
+                    let value = (sum + area / 2) / area, index = (y * w + x) * channels + c
+                    if wide {
+                        pixels[2 * index] = UInt8(value & 0xFF)
+                        pixels[2 * index + 1] = UInt8(value >> 8)
+                    } else {
+                        pixels[index] = UInt8(value)
+                    }
+                }
+            }
+        }
+        return FrameImage(width: w, height: h, pixelFormat: image.pixelFormat, pixels: pixels)
+    }
 
     /// The frames of `requests` that are not blank (by the decoder's check, where a request asked for it), measured.
     static func measure(_ generator: AssetImageGenerator, _ requests: [FrameRequest]) async throws(FrameGrabError) -> [PosterCandidate] {

@@ -22,15 +22,14 @@ package struct PosterRecord: ReportRecord {
 }
 
 extension MosaicRun {
-    /// A poster: the frame `MediaAsset.posterFrame()` chooses, exactly that frame at the settings' size.
+    /// A poster: the frame `MediaAsset.posterFrame()` chooses, exactly that frame at the settings' size (in one
+    /// pass, for standard input: `MediaAsset.posterImage`).
     func makePoster(_ job: Job, asset: MediaAsset, cores: Int) async throws(FrameGrabError) {
-        let choice = try await asset.posterFrame()
-        let generator = AssetImageGenerator(asset: asset, settings: settings.generation.sharing(cores: cores))
-        let still = try await generator.image(at: choice.time)
+        let (choice, image, actualTime) = try await asset.posterImage(settings: settings.generation.sharing(cores: cores))
         counts.update { $0.requestsDone += 1 }
-        try await write(image: { still.image }, to: job.path)
+        try await write(image: { image }, to: job.path)
         counts.update { $0.written += 1 }
-        reporter.emit(PosterRecord(input: job.input.path, path: job.path, actual: still.actualTime, width: still.image.width,
-                                   height: still.image.height, score: choice.score))
+        reporter.emit(PosterRecord(input: job.input.path, path: job.path, actual: actualTime, width: image.width,
+                                   height: image.height, score: choice.score))
     }
 }

@@ -175,6 +175,9 @@ extension GrabRun {
     /// The shots of an asset's video (`--shots`), all of them.
     static func shots(of asset: MediaAsset) async throws(FrameGrabError) -> [Shot] {
         try asset.requireDecoder()
+        if asset.readsOnce {
+            throw FrameGrabError(.needsSeekableInput, "\(asset.path): --shots finds the shots in a pass over the whole video before any image is made, and standard input can be read only once; save the video to a file first (framegrab shots - lists them in one pass)", path: asset.path)
+        }
         var shots: [Shot] = []
         do {
             for try await shot in asset.shots() { shots.append(shot) }

@@ -114,6 +114,9 @@ struct StillChoiceOptions: ParsableArguments {
 /// `--inputs-from`: inputs listed in a file, besides those named on the command line. Shared by every
 /// command over inputs.
 struct InputListOptions: ParsableArguments {
+    /// The help of the inputs argument of every command that walks inputs.
+    static let inputsHelp = ArgumentHelp("Video files, http(s) URLs, - (a video on standard input, read in one pass), or folders of videos (recognised by their contents); --inputs-from lists more.", valueName: "input")
+
     @Option(name: .customLong("inputs-from"), help: ArgumentHelp("Also work on the inputs listed in a file, one path or URL per line (# starts a comment): a pipe or <(...) too; - reads stdin. A listed file that is missing fails alone.", valueName: "file"))
     var inputsFrom: String?
 
