@@ -28,6 +28,16 @@ import Testing
             try scratch.write("clip.mp4", try #require(Damage.faststart(try Damage.bytes(of: bframesName))))
         },
         Piped(description: "fragmented MP4", fixture: "fragmented-duration.mp4") { _ in Fixtures.path("fragmented-duration.mp4") },
+        // Its first packets are read to tell its times are decode times, and handed out again.
+        Piped(description: "faststart MP4 timed in decode order", fixture: "h264-dts-order.mp4") { scratch in
+            try scratch.write("dts.mp4", try #require(Damage.faststart(try Damage.bytes(of: "h264-dts-order.mp4"))))
+        },
+        Piped(description: "faststart MP4 with an edit list from mid-GOP", fixture: "editlist-midgop.mp4") { scratch in
+            try scratch.write("edit.mp4", try #require(Damage.faststart(try Damage.bytes(of: "editlist-midgop.mp4"))))
+        },
+        Piped(description: "faststart HEVC with open GOPs", fixture: "hevc-opengop.mp4") { scratch in
+            try scratch.write("open.mp4", try #require(Damage.faststart(try Damage.bytes(of: "hevc-opengop.mp4"))))
+        },
     ]
 
     /// Every frame of the video, asked for in one run through a pipe: each image is the frame on screen at its

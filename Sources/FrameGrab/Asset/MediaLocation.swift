@@ -20,8 +20,9 @@ public enum MediaLocation {
     /// that every request is answered in one forward pass (`MediaAsset.readsOnce`).
     public static func isStandardInput(_ location: String) -> Bool { location == standardInput }
 
-    /// The location as it may be shown (standard input is `stdin`): for a URL, the user and password replaced by `***`, and every
-    /// query value too (`https://***@h/v/clip.mp4?X-Amz-Signature=***`); a path as it is.
+    /// The location as it may be shown: for a URL, the user and password replaced by `***`, and every
+    /// query value too (`https://***@h/v/clip.mp4?X-Amz-Signature=***`); `stdin` for standard input; a
+    /// path as it is.
     public static func redacted(_ location: String) -> String {
         if isStandardInput(location) { return "stdin" }
         guard isNetwork(location), var parts = URLComponents(string: location) else { return location }

@@ -1,7 +1,7 @@
 /// Requests that avoid blank frames (`FrameRequest.nonBlankRange`): the frame at the time when it carries a
 /// picture, else the nearest one that does inside the range, after the time first (only after it, for an
-/// input read once). Blankness is measured
-/// on the decoded frame (`FrameSignature`, as the shot detector sees it), before any conversion to RGB.
+/// input read once). Blankness is measured on the decoded frame (`FrameSignature`, as the shot detector
+/// sees it), before any conversion to RGB.
 extension FrameExtractor {
     /// `picture(at:lower:upper:)`; when that frame is blank, the first frame after it that is not, up to the
     /// window's end, else the last such frame before it, from the window's start; else the blank frame.

@@ -34,7 +34,9 @@ final class FormatContext {
         if standardInput { av_dict_set(&openOptions, "protocol_whitelist", "pipe", 0) }
         defer { av_dict_free(&openOptions) }
         // On failure avformat_open_input frees the context itself.
-        try check(avformat_open_input(&opened, standardInput ? "pipe:0" : path, nil, &openOptions), "avformat_open_input")
+        let status = avformat_open_input(&opened, standardInput ? "pipe:0" : path, nil, &openOptions)
+        if status < 0, let flags = standardInputFlags, flags >= 0 { _ = fcntl(STDIN_FILENO, F_SETFL, flags) }  // (no deinit then)
+        try check(status, "avformat_open_input")
         guard let opened else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
         context = opened
         pointer = context
