@@ -108,8 +108,8 @@ import Testing
     }
 
     /// An MP4 whose index comes after its frames cannot be read from a pipe (FFmpeg reads past the frames to
-    /// find the index), nor can `--shots` (a pass to find the shots, then one for the stills): one clear
-    /// error, `needsSeekableInput`, exit status 1, and no image.
+    /// find the index), nor `--shots` (a pass to find the shots, then one for the stills): one clear error,
+    /// `needsSeekableInput`, exit status 1, and no image.
     @Test func whatNeedsSeekingIsRefused() throws {
         try Scratch.with { scratch in
             try FFmpegTool.run(["-i", bframesPath, "-map", "0:v", "-c", "copy", "clip.mkv"], in: scratch.url)

@@ -245,7 +245,9 @@ public final class MediaAsset: Sendable {
                                        maximumPixels: limits.maximumPixelCount)
         } catch {
             if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
-            throw network ? FrameGrabError(openingURL: path, error) : FrameGrabError(opening: path, error)
+            if network { throw FrameGrabError(openingURL: path, error) }
+            if MediaLocation.isStandardInput(location) { throw FrameGrabError(openingPipe: path, error) }
+            throw FrameGrabError(opening: path, error)
         }
         // Probing stops early, without an error, when interrupted.
         if deadline.hasPassed { throw FrameGrabError(timedOut: path, limit: deadline.limit, time: nil) }
@@ -300,14 +302,28 @@ extension FrameGrabError {
         }
     }
 
+    /// Turns a failure to open or probe standard input into the error a person can act on: what a pipe
+    /// cannot give (FFmpeg's reader wanted to seek: an MP4 whose index follows its frames, some APNG files
+    /// in FFmpeg 5.1) is `needsSeekableInput`.
+    init(openingPipe path: String, _ error: FFmpegError) {
+        switch error.posixErrno {
+        case ESPIPE:
+            self.init(.needsSeekableInput, "\(path): an MP4 whose index (moov) comes after its frames cannot be read from a pipe; save it to a file, or remux it with ffmpeg -movflags +faststart", path: path)
+        case ENOSYS:
+            self.init(.needsSeekableInput, "\(path): FFmpeg reads this format only from a file it can seek in (\(error.message)); save it to a file first", path: path)
+        case EIO:
+            self.init(.invalidData, "\(path): not a media file FFmpeg can read from a pipe (cut short or corrupt, or a format FFmpeg reads only from a file, as GIF: \(error.message))", path: path)
+        default:
+            self.init(opening: path, error)
+        }
+    }
+
     /// Turns a failure to open or probe a file into the error a person can act on.
     init(opening path: String, _ error: FFmpegError) {
         switch error.posixErrno {
         case ENOENT: self.init(.notFound, "\(path): no such file", path: path)
         case EACCES, EPERM: self.init(.permissionDenied, "\(path): permission denied", path: path)
         case EISDIR: self.init(.isDirectory, "\(path): is a folder, not a video file", path: path)
-        case ESPIPE:
-            self.init(.needsSeekableInput, "\(path): an MP4 whose index (moov) comes after its frames cannot be read from a pipe; save it to a file, or remux it with ffmpeg -movflags +faststart", path: path)
         case EIO:
             // Demuxers (Matroska among them) report a header cut short as an I/O error; the file itself was
             // read fine up to that point (FileCheck saw a readable regular file).
