@@ -6,7 +6,7 @@ import Testing
 /// Inputs that are not videos: each gets its own error code and a message naming it, and never a crash.
 @Suite struct BadInputTests {
     enum Kind: String, CaseIterable, Sendable {
-        case missing, empty, randomBytes, text, audioOnly, folder, truncatedHeader
+        case missing, empty, randomBytes, text, longText, audioOnly, folder, truncatedHeader
 
         /// Makes the input in the scratch folder and returns the path to pass to framegrab.
         func make(in scratch: Scratch) throws -> String {
@@ -15,6 +15,8 @@ import Testing
             case .empty: return try scratch.write("in/empty.mp4", [])
             case .randomBytes: return try scratch.write("in/x.mp4", Damage.noise(count: 64 * 1024))
             case .text: return try scratch.write("in/notes.txt", Array("These are not the frames you are looking for.\n".utf8))
+            // Long enough for FFmpeg's tty demuxer, which would draw it as a 640x400 "video" of ANSI art.
+            case .longText: return try scratch.write("in/readme.txt", Array(String(repeating: "Shot 12: the harbour at dawn, wide.\n", count: 100).utf8))
             case .audioOnly: return try scratch.write("in/sound.m4a", Damage.bytes(of: "audio-only.m4a"))
             case .folder:
                 try FileManager.default.createDirectory(at: scratch.url("in/clips.mp4"), withIntermediateDirectories: true)
@@ -27,7 +29,7 @@ import Testing
             switch self {
             case .missing: return "notFound"
             case .empty: return "emptyFile"
-            case .randomBytes, .text, .truncatedHeader: return "invalidData"
+            case .randomBytes, .text, .longText, .truncatedHeader: return "invalidData"
             case .audioOnly: return "noVideoStream"
             case .folder: return "isDirectory"
             }

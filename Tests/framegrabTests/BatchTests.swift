@@ -31,7 +31,7 @@ struct VideoTree {
             try manager.copyItem(atPath: Fixtures.path(fixture), toPath: destination.path)
         }
         try scratch.write("\(root)/a/fake.mp4", Array("this is not a movie\n".utf8))
-        try scratch.write("\(root)/a/notes.txt", Array("shot list\n".utf8))
+        try scratch.write("\(root)/a/notes.txt", Array(String(repeating: "shot list: harbour, dawn, wide\n", count: 100).utf8))
         try manager.createSymbolicLink(atPath: scratch.path("\(root)/a/deep/loop"), withDestinationPath: "../..")
     }
 

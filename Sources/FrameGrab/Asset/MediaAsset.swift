@@ -143,6 +143,10 @@ public final class MediaAsset: Sendable {
         defer { deadline.end() }
         self.deadline = deadline
         let format = try MediaAsset.openDemuxer(location: location, deadline: deadline, cancellation: cancellation, limits: limits)
+        if format.formatName == "tty" {
+            // FFmpeg takes a text file (.txt, .nfo, .asc, ... by its name) for ANSI art, and draws it as video.
+            throw FrameGrabError(.invalidData, "\(path): a text file, not a video", path: path)
+        }
         formatName = format.formatName
         byteCount = format.byteCount
         readsOnce = format.readsOnce
