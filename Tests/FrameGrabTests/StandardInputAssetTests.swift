@@ -17,17 +17,10 @@ import Testing
         let saved = dup(STDIN_FILENO)
         dup2(ends[0], STDIN_FILENO)
         close(ends[0])
-        let writer = ends[1]
+        let writer = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
         Thread {
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(writer, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written <= 0 { break }
-                    offset += written
-                }
-            }
-            close(writer)
+            try? writer.write(contentsOf: bytes)
+            try? writer.close()
         }.start()
         defer {
             dup2(saved, STDIN_FILENO)

@@ -111,8 +111,7 @@ package struct OutputTemplate: Sendable, Equatable {
     /// The file name without folders and without its extension (`a/b.c.mp4` → `b.c`; `.hidden` stays).
     static func baseName(_ path: String) -> String {
         // A URL's last path component, without query or fragment (`https://h/v/clip.mp4?sig=…` → `clip`).
-        let file = MediaLocation.isNetwork(path) ? MediaLocation.fileName(path)
-            : path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        let file = MediaLocation.fileName(path)
         guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
         return String(file[..<dot])
     }
