@@ -25,8 +25,10 @@ import Testing
                 }
                 #expect((score["candidates"] as? Int ?? 0) >= 10, "\(score)")
             }
-            // Not blank: none of the shot video's black, flash or fade-to-black frames.
-            let actual = try #require(lines.first?["actual"] as? Double)
+            // Not blank: none of the shot video's black, flash or fade-to-black frames. (Lines come as inputs
+            // finish: the shot video's is found by its input, not by its place.)
+            let line = try #require(lines.first { $0["input"] as? String == video }, "\(result)")
+            let actual = try #require(line["actual"] as? Double)
             let frame = Int((actual * Double(ShotVideos.frameRate)).rounded())
             #expect(!Set(0..<10).union([ShotVideos.flash]).union(284...296).contains(frame), "the poster is frame \(frame)")
             // Exactly the frame at its time: the same bytes as a still of that time.
