@@ -193,7 +193,7 @@ struct Grab: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        var settings = GrabSettings(inputs: try batch.walk.list.inputs(inputs), selection: try timeOptions.selection(shots: choice.shots), template: template)
+        var settings = GrabSettings(inputs: try batch.walk.list.inputs(inputs, timesFile: timeOptions.timesFile, name: batch.name), selection: try timeOptions.selection(shots: choice.shots), template: template)
         settings.recursive = batch.walk.recursive
         settings.standardInputName = batch.name
         tolerances.apply(to: &settings.generation)

@@ -73,7 +73,7 @@ struct Sheet: AsyncParsableCommand {
     func run() async throws {
         FFmpegLog.setVerbose(batch.walk.verbose)
         let (template, format) = try template()
-        var settings = MosaicSettings(kind: .sheet(header: !noHeader, timestamps: !noTimestamps), inputs: try batch.walk.list.inputs(inputs),
+        var settings = MosaicSettings(kind: .sheet(header: !noHeader, timestamps: !noTimestamps), inputs: try batch.walk.list.inputs(inputs, timesFile: timeOptions.timesFile, name: batch.name),
                                       selection: try timeOptions.selection(default: TimeSelection(count: 16), shots: choice.shots),
                                       tileWidth: tileWidth, columns: columns, output: template, format: format)
         MosaicOutput.apply(batch: batch, tolerances: tolerances, limits: limits, timeOptions: timeOptions, to: &settings)
@@ -146,7 +146,7 @@ struct Storyboard: AsyncParsableCommand {
     func run() async throws {
         FFmpegLog.setVerbose(batch.walk.verbose)
         let format = try formatOptions.resolve(for: "", fallback: .jpeg)
-        var settings = MosaicSettings(kind: .storyboard(rows: rows), inputs: try batch.walk.list.inputs(inputs),
+        var settings = MosaicSettings(kind: .storyboard(rows: rows), inputs: try batch.walk.list.inputs(inputs, timesFile: timeOptions.timesFile, name: batch.name),
                                       selection: try timeOptions.selection(default: TimeSelection(every: MediaTime(value: 5, timescale: 1))),
                                       tileWidth: tileWidth, columns: columns,
                                       output: try MosaicSettings.storyboardTemplate(folder: output), format: format)

@@ -52,7 +52,7 @@ struct Poster: AsyncParsableCommand {
         let (template, format) = try MosaicOutput.template(output, kind: "poster", formatOptions: formatOptions, fallback: .png) { format in
             MosaicSettings.defaultPosterName(format)
         }
-        var settings = MosaicSettings(kind: .poster, inputs: try batch.walk.list.inputs(inputs), selection: TimeSelection(), tileWidth: 0, columns: 1,
+        var settings = MosaicSettings(kind: .poster, inputs: try batch.walk.list.inputs(inputs, name: batch.name), selection: TimeSelection(), tileWidth: 0, columns: 1,
                                       output: template, format: format)
         MosaicOutput.apply(batch: batch, limits: limits, to: &settings)
         settings.generation.maximumSize = maxSize ?? .zero

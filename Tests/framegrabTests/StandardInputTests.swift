@@ -141,12 +141,22 @@ import Testing
             #expect(scratch.files(under: "out").sorted() == ["camera 2-1.png", "stdin-1.png"])
             _ = try scratch.write("times.txt", Array("1\n".utf8))
             _ = try scratch.write("list.txt", Array("\(bframesPath)\n".utf8))
+            // A list's line - is standard input too, under the same rules.
+            _ = try scratch.write("stdin.txt", Array("# the pipe\n\(bframesPath)\n-\n".utf8))
+            _ = try scratch.write("twice.txt", Array("-\n-\n".utf8))
+            let listed = try scratch.run(["--inputs-from", "stdin.txt", "-t", "1", "-o", "listed/", "--name", "cam"], stdin: bytes)
+            #expect(listed.status == 0 && scratch.files(under: "listed").sorted() == ["cam-1.png", "h264-bframes-1.png"], "\(listed)")
+            #expect(scratch.bytes("listed/cam-1.png") != nil && scratch.bytes("listed/cam-1.png") == scratch.bytes("out/stdin-1.png"), "the list's - is the video piped in")
             for arguments in [["-", "-", "-t", "1"], ["-", "--inputs-from", "-", "-t", "1"], ["-", "--times-file", "-"],
                               [bframesPath, "-t", "1", "--name", "x"], ["sheet", bframesPath, "--name", "x"],
-                              ["poster", "-", "-"]] {
+                              ["poster", "-", "-"], ["-", "--inputs-from", "stdin.txt", "-t", "1"], ["--inputs-from", "twice.txt", "-t", "1"],
+                              ["--inputs-from", "stdin.txt", "--times-file", "-"], ["--inputs-from", "list.txt", "-t", "1", "--name", "x"]] {
                 let result = try scratch.run(arguments + ["-o", "usage/"], stdin: bytes)
                 #expect(result.status == 64, "\(arguments)\n\(result)")
             }
+            // A list read from standard input cannot name standard input.
+            let fromPipe = try scratch.run(["--inputs-from", "-", "-t", "1", "-o", "usage/"], stdin: Data("\(bframesPath)\n-\n".utf8))
+            #expect(fromPipe.status == 64 && fromPipe.stderr.contains("--inputs-from -"), "\(fromPipe)")
             #expect(scratch.files(under: "usage").isEmpty)
         }
     }

@@ -121,8 +121,7 @@ struct InputListOptions: ParsableArguments {
     var inputsFrom: String?
 
     /// Refuses a command with no input at all (an empty list is a run over nothing, as `xargs -r` does), and
-    /// standard input asked for twice: `-` as an input (a video) more than once, or beside a list or times
-    /// read from it. `name`: `--name`, which names standard input, so needs `-`.
+    /// standard input asked for twice (see `checkStandardInput`), as far as the command line tells.
     func validate(arguments: [String], timesFile: String? = nil, name: String? = nil) throws {
         if arguments.isEmpty && inputsFrom == nil {
             throw ValidationError("No input: name video files or folders, or list them with --inputs-from FILE.")
@@ -130,23 +129,35 @@ struct InputListOptions: ParsableArguments {
         if inputsFrom == "-" && timesFile == "-" {
             throw ValidationError("--inputs-from - and --times-file - cannot both read standard input; give one of them a file.")
         }
-        let videoFromStandardInput = arguments.filter(MediaLocation.isStandardInput).count
+        // A list may name - too: --name is checked when it has been read.
+        try checkStandardInput(arguments, timesFile: timesFile, name: inputsFrom == nil ? name : nil)
+    }
+
+    /// The inputs named on the command line, then those the list names, in its order; checked as `validate`
+    /// checks the command line's, now with the list's `-` lines.
+    func inputs(_ arguments: [String], timesFile: String? = nil, name: String? = nil) throws -> [String] {
+        guard let inputsFrom else { return arguments }
+        let inputs: [String]
+        do {
+            inputs = arguments + (try InputList.read(inputsFrom))
+        } catch {
+            throw ValidationError(error.message)
+        }
+        try checkStandardInput(inputs, timesFile: timesFile, name: name)
+        return inputs
+    }
+
+    /// Refuses standard input asked for twice: `-` as an input (a video; on the command line or a list's
+    /// line) more than once, or beside a list or times read from it. `name`: `--name`, which names standard
+    /// input, so needs `-`.
+    private func checkStandardInput(_ inputs: [String], timesFile: String?, name: String?) throws {
+        let videoFromStandardInput = inputs.filter(MediaLocation.isStandardInput).count
         if videoFromStandardInput > 1 { throw ValidationError("- (standard input) can be an input once.") }
         if videoFromStandardInput == 1 {
             if inputsFrom == "-" { throw ValidationError("- reads a video from standard input, so --inputs-from - cannot read a list from it; give the list as a file.") }
             if timesFile == "-" { throw ValidationError("- reads a video from standard input, so --times-file - cannot read times from it; give the times as a file.") }
         } else if name != nil {
             throw ValidationError("--name names standard input, which is not an input here; give - as the input (cat clip.mkv | framegrab - --name clip ...).")
-        }
-    }
-
-    /// The inputs named on the command line, then those the list names, in its order.
-    func inputs(_ arguments: [String]) throws -> [String] {
-        guard let inputsFrom else { return arguments }
-        do {
-            return arguments + (try InputList.read(inputsFrom))
-        } catch {
-            throw ValidationError(error.message)
         }
     }
 }
