@@ -28,6 +28,9 @@ import Testing
             try scratch.write("clip.mp4", try #require(Damage.faststart(try Damage.bytes(of: bframesName))))
         },
         Piped(description: "fragmented MP4", fixture: "fragmented-duration.mp4") { _ in Fixtures.path("fragmented-duration.mp4") },
+        Piped(description: "MP4 fragmented at its keyframes, the first fragment in its header", fixture: bframesName) { scratch in
+            try fragmentedAtKeyframes(scratch)
+        },
         // Its first packets are read to tell its times are decode times, and handed out again.
         Piped(description: "faststart MP4 timed in decode order", fixture: "h264-dts-order.mp4") { scratch in
             try scratch.write("dts.mp4", try #require(Damage.faststart(try Damage.bytes(of: "h264-dts-order.mp4"))))
@@ -79,9 +82,16 @@ import Testing
         }
     }
 
+    /// `ffmpeg -movflags frag_keyframe` (to a file or a pipe): the header lists the frames before the second
+    /// keyframe only (4 s of the clip's 10 s: FFmpeg's own duration when it reads it from a pipe), then fragments.
+    static func fragmentedAtKeyframes(_ scratch: Scratch) throws -> String {
+        try FFmpegTool.run(["-i", bframesPath, "-map", "0:v", "-c", "copy", "-movflags", "frag_keyframe", "frag.mp4"], in: scratch.url)
+        return scratch.path("frag.mp4")
+    }
+
     /// Shares of the length and `--count` use the length the container states (a faststart MP4, Matroska);
-    /// where it states none (MPEG-TS, a fragmented MP4 with an empty index) they fail with a clear error, and
-    /// times in seconds still work.
+    /// where it states none (MPEG-TS, a fragmented MP4 with an empty index or with the frames before its first
+    /// fragment only) they fail with a clear error, and times in seconds still work.
     @Test func sharesOfTheLengthNeedAStatedLength() throws {
         try Scratch.with { scratch in
             let mp4 = try scratch.write("clip.mp4", try #require(Damage.faststart(try Damage.bytes(of: bframesName))))
@@ -93,8 +103,8 @@ import Testing
             #expect(try URLInputTests.contents(scratch, "piped") == Dictionary(uniqueKeysWithValues: images.map {
                 ($0.key.replacingOccurrences(of: "clip-", with: "stdin-"), $0.value)
             }))
-            for fixture in ["h264-offset.ts", "fragmented-duration.mp4"] {
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(fixture)))
+            for fixture in [Fixtures.path("h264-offset.ts"), Fixtures.path("fragmented-duration.mp4"), try Self.fragmentedAtKeyframes(scratch)] {
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture))
                 let counted = try scratch.run(["-", "--count", "3", "-o", "counted/", "--json"], stdin: bytes)
                 #expect(counted.status == 1, "\(fixture)\n\(counted)")
                 let records = jsonRecords(counted)

@@ -33,8 +33,20 @@ final class FormatContext {
         if network { av_dict_set(&openOptions, "protocol_whitelist", "http,https,tcp,tls,crypto", 0) }
         if standardInput { av_dict_set(&openOptions, "protocol_whitelist", "pipe", 0) }
         defer { av_dict_free(&openOptions) }
-        // On failure avformat_open_input frees the context itself.
-        let status = avformat_open_input(&opened, standardInput ? "pipe:0" : path, nil, &openOptions)
+        var status: Int32 = 0
+        do throws(FFmpegError) {
+            pipe = standardInput ? try WatchedPipe(interrupt: &context.pointee.interrupt_callback) : nil
+        } catch {
+            pipe = nil
+            status = error.code
+        }
+        if status == 0 {
+            context.pointee.pb = pipe?.context
+            // On failure avformat_open_input frees the context itself (not the pipe: it is ours).
+            status = avformat_open_input(&opened, standardInput ? "pipe:0" : path, nil, &openOptions)
+        } else {
+            avformat_free_context(context)
+        }
         if status < 0, let flags = standardInputFlags, flags >= 0 { _ = fcntl(STDIN_FILENO, F_SETFL, flags) }  // (no deinit then)
         try check(status, "avformat_open_input")
         guard let opened else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
@@ -62,6 +74,8 @@ final class FormatContext {
 
     /// Standard input's file status flags before it was made non-blocking, put back when done.
     private let standardInputFlags: Int32?
+    /// Standard input, as the demuxer reads it (released after the demuxer is closed, in `deinit`).
+    private let pipe: WatchedPipe?
 
     /// The input is standard input: read once, forward; no seek can be made.
     let readsOnce: Bool
@@ -86,12 +100,14 @@ final class FormatContext {
     }
 
     /// Whether the container's duration was read from the file's header rather than guessed from what was
-    /// read: false where FFmpeg estimated it from the bit rate, or for an MP4 read once whose header counts
-    /// no frame (fragmented with an empty `moov`, as every MP4 written to a pipe is: its "duration" is that
-    /// of the fragments read while probing).
+    /// read: false where FFmpeg estimated it from the bit rate, or for an MP4 read once that is fragmented
+    /// (`mvex`; an MP4 written to a pipe is): its header counts no frame (an empty `moov`: the "duration" is
+    /// that of the fragments read while probing) or only those before its first fragment (`ffmpeg -movflags
+    /// frag_keyframe`), and the fragments' own boxes come as they are read.
     var durationIsStated: Bool {
         if pointer.pointee.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE { return false }
-        return !(readsOnce && formatName.hasPrefix("mov,") && !(0..<streamCount).contains { stream($0).pointee.nb_frames > 0 })
+        guard readsOnce && formatName.hasPrefix("mov,") else { return true }
+        return pipe?.header.isFragmented == false && (0..<streamCount).contains { stream($0).pointee.nb_frames > 0 }
     }
 
     /// Makes blocking calls on this context stop as soon as `flag` is set (the cancellation of the run now
