@@ -95,4 +95,30 @@ import Testing
 
 extension String {
     func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+
+    /// A keyframe that B-frames decoded after it come before on screen (MPEG-4 Part 2 in NUT: the packets of
+    /// such a container give framegrab no times it trusts, so keyframes are found by reading packets and
+    /// their times learned by decoding them). A batch gives every request the answer it gets alone: before,
+    /// once a request had been answered from one GOP, a seek meant to learn a later keyframe's time landed on
+    /// that GOP's keyframe and the map took it for the later one, so a request at the last keyframe (3 s)
+    /// got the one before (2.08 s).
+    @Test func aKeyframeShownAfterTheFramesDecodedAfterItIsTheSameInABatchAsAlone() throws {
+        try Scratch.with { scratch in
+            try FFmpegTool.run(["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=3", "-c:v", "mpeg4", "-bf", "2", "-g", "25",
+                                "-q:v", "4", "-fflags", "+bitexact", "-flags:v", "+bitexact", "late.nut"], in: scratch.url)
+            let times = ["0.3", "0.9", "1.5", "2.5", "2.9", "3", "3.3"]
+            let batch = try scratch.run(["late.nut", "--tolerance", "keyframe", "--json", "-o", "batch/{index}.png", "-t", times.joined(separator: ",")])
+            #expect(batch.status == 0, "\(batch)")
+            let together = Dictionary(jsonRecords(batch).compactMap { record in record.index.map { ($0, record) } }, uniquingKeysWith: { a, _ in a })
+            for (offset, time) in times.enumerated() {
+                let alone = try scratch.run(["late.nut", "--tolerance", "keyframe", "--json", "-o", "alone-\(offset + 1).png", "-t", time])
+                let record = jsonRecords(alone).first
+                #expect(alone.status == 0 && record?.keyframe == true, "\(alone)")
+                #expect(together[offset + 1]?.actual == record?.actual, "-t \(time): \(String(describing: together[offset + 1])) in a batch, \(String(describing: record)) alone")
+                #expect(scratch.bytes("batch/\(offset + 1).png") != nil && scratch.bytes("batch/\(offset + 1).png") == scratch.bytes("alone-\(offset + 1).png"), "-t \(time)")
+            }
+            // The last keyframe, shown at 3 s (decoded before the B-frame at 2.96 s), for the times nearest it.
+            for index in [5, 6, 7] { #expect(together[index]?.actual == 3, "-t \(times[index - 1]): \(String(describing: together[index]))") }
+        }
+    }
 }

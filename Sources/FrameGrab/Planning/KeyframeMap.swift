@@ -116,11 +116,14 @@ struct KeyframeMap {
         covered.contains { $0.lowerBound <= range.lowerBound && $0.upperBound >= range.upperBound }
     }
 
-    /// Positions in `keyframes` of the estimated (not `exact`) entries among the `count` nearest to `target`
-    /// on each side: those whose presentation time must be read before the map can rank them.
+    /// Positions in `keyframes` of the index's estimates (not `exact`, no packet read yet) among the `count`
+    /// nearest to `target` on each side: those whose presentation time must be read from their packet before
+    /// the map can rank them. (A keyframe read from a packet without a time of its own is not one: its packet
+    /// tells no more when read again, and a seek to its estimated time may land on the keyframe before it;
+    /// decoding it tells its time, `FrameExtractor.keyframe(near:lower:upper:)`.)
     func estimates(near target: Int64, count: Int) -> [Int] {
         let next = firstIndex(after: target)
-        return (max(0, next - count)..<min(keyframes.count, next + count)).filter { !keyframes[$0].exact }
+        return (max(0, next - count)..<min(keyframes.count, next + count)).filter { !keyframes[$0].exact && keyframes[$0].packetTime == nil }
     }
 
     /// Replaces estimated presentation times (at positions given by `estimates`) with those read from the
