@@ -95,4 +95,15 @@ import Testing
         #expect(map.estimates(near: 420, count: 1).isEmpty)
         #expect(try #require(map.candidates(near: 420, lower: .min, upper: .max)).map(\.pts) == [430, 330])
     }
+
+    /// Keyframes read from packets whose times are not presentation times (NUT, MPEG-PS, raw streams) are not
+    /// the index's estimates: reading their packet again tells nothing (and a seek to their time may land on
+    /// the keyframe before), so they are left to be decoded.
+    @Test func keyframesReadFromPacketsAreNotResolvedByASeek() {
+        var map = KeyframeMap()
+        let read = [0, 100, 200, 300].map { Keyframe(pts: $0, seekTimestamp: $0, position: $0 * 10, exact: false, packetTime: $0) }
+        map.record(read, span: Int64.min...300)
+        #expect(map.estimates(near: 300, count: 3).isEmpty)
+        #expect(map.candidates(near: 300, lower: .min, upper: .max)?.first == read[3])
+    }
 }
