@@ -5,8 +5,9 @@ import XCTest
 /// framegrab against FFmpeg on real videos: those of `../shared/real_media` (phone clips, broadcast streams,
 /// animations…, kept beside the repository, never in it; left out where the folder is missing) and the ones
 /// `scripts/real-media-extra` makes or fetches into `.build/real-media-extra` (xine-ui's raw MPEG-1 stream
-/// and MPEG-PS logo from Debian's package, a Theora screencast, an Xvid AVI with packed B-frames), which
-/// are checked everywhere, CI included.
+/// and MPEG-PS logo from Debian's package, a Theora screencast, an Xvid AVI with packed B-frames, MPEG-4
+/// with B-frames in NUT, raw H.264 with B-frames, interlaced MPEG-2 in MPEG-TS), which are checked
+/// everywhere, CI included.
 ///
 /// `scripts/real-media-check` checks, for each file, the frame each request gets: every frame interval of
 /// files of up to 1000 frames (of windows of longer ones) at its start and a nanosecond before its end
