@@ -10,7 +10,8 @@ struct Probe: AsyncParsableCommand {
         usage: "framegrab probe <input> ... [--json] [--keyframes] [--stream <n>]",
         discussion: """
             Times are seconds on framegrab's timeline (time 0 is the start of the file). With --keyframes, \
-            the keyframe times are read from the packets (nothing is decoded). The video stream images come \
+            the keyframe times are read from the packets (nothing is decoded, except where packets do not say \
+            when keyframes are shown: a raw stream, AVI with B-frames). The video stream images come \
             from is said with why it was chosen: a moving stream over one-frame stills, else FFmpeg's own \
             choice, or --stream. Exit status: 0 every input described, 1 some input could not be read \
             (or --stream names no decodable video stream in it: code invalidStream).

@@ -75,4 +75,23 @@ import Testing
             #expect(times.count == video.keyframeIndices.count, "\(name)")
         }
     }
+
+    /// AVI with B-frames: its packets carry decode times only, a keyframe's ahead of when it is shown. The
+    /// keyframe times are those the frames are shown at: a still at each is that keyframe, exactly.
+    @Test func keyframeTimesOfPacketsWithDecodeTimesOnlyAreWhenTheyAreShown() throws {
+        try Scratch.with { scratch in
+            try FFmpegTool.run(["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=6", "-c:v", "libx264", "-bf", "3", "-g", "25",
+                                "-threads", "1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "bframes.avi"], in: scratch.url)
+            let probe = try scratch.run(["probe", "--json", "--keyframes", "bframes.avi"])
+            let object = try #require(probe.stdoutLines.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+            let keyframes = try #require(object["keyframes"] as? [Double], "\(probe)")
+            #expect(keyframes.count == 6, "one every 25 frames: \(keyframes)")
+            let stills = try scratch.run(["bframes.avi", "--json", "-o", "k/", "-t", keyframes.map { String($0) }.joined(separator: ",")])
+            #expect(stills.status == 0, "\(stills)")
+            for record in jsonRecords(stills) where record.isImage {
+                #expect(record.keyframe == true && record.actual == record.requested, "\(record)")
+            }
+            #expect(jsonRecords(stills).filter(\.isImage).count == keyframes.count, "\(stills)")
+        }
+    }
 }

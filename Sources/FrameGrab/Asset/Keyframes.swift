@@ -5,8 +5,11 @@ extension MediaAsset {
     /// start of the file's timeline, as for the image generator), sorted.
     ///
     /// Reads every packet of the video stream from the start of the file, but decodes nothing: the
-    /// times are those the container gives the packets flagged as keyframes. Cancelling the calling task
-    /// stops the reading at once (`cancelled`).
+    /// times are those the container gives the packets flagged as keyframes. Where the packets do not say
+    /// when keyframes are shown (a raw stream without timestamps; AVI with B-frames, whose packets carry
+    /// decode times only), the stream is decoded from the start instead, without the pixel work (an input
+    /// that reads once keeps the packets' times). Cancelling the calling task stops the reading at once
+    /// (`cancelled`).
     ///
     /// ```swift
     /// let keyframes = try await MediaAsset.open(path: "movie.mp4").keyframeTimes()   // [0, 4, 8, …]
@@ -93,22 +96,29 @@ extension MediaAsset {
     }
 
     private func keyframeTimes(in format: FormatContext) throws(FrameGrabError) -> [MediaTime] {
-        if frameTiming == .counted { return try countedKeyframeTimes(in: format) }
+        if frameTiming == .counted { return try decodedKeyframeTimes(in: format) }
         let stream = videoTrack.streamIndex
-        let ticks: [Int64]
+        let read: (ticks: [Int64], allPresentationTimes: Bool)
         do {
-            ticks = try format.keyframePacketTimestamps(stream: stream)
+            read = try format.keyframePacketTimestamps(stream: stream)
         } catch {
             throw readError(error)
         }
+        // A keyframe packet with a decode time only (AVI with B-frames, whose container has no presentation
+        // times) is shown later than that, by as many frames as are reordered: decoding tells when.
+        if !read.allPresentationTimes && frameTiming == .presentationTimestamps && !readsOnce {
+            return try decodedKeyframeTimes(in: format, afterReading: true)
+        }
         let scale = TimeScale(timeBase: format.timeBase(stream: stream), origin: format.timelineOrigin(stream: stream))
-        return ticks.map(scale.time(forTick:))
+        return read.ticks.map(scale.time(forTick:))
     }
 
-    /// A stream without timestamps: its frames' times are their places in the order, which only decoding
-    /// tells (a keyframe's packet comes before the B-frames shown ahead of it); decoded without the
-    /// pixel work (no inverse transform, no loop filter), from the first packet.
-    private func countedKeyframeTimes(in format: FormatContext) throws(FrameGrabError) -> [MediaTime] {
+    /// The keyframes' times as decoding places them, where packets do not tell: a stream without timestamps,
+    /// whose frames' times are their places in the order, or keyframe packets with a decode time only (a
+    /// keyframe's packet comes before the B-frames shown ahead of it). Decoded without the pixel work (no
+    /// inverse transform, no loop filter), from the first packet (`afterReading`: the demuxer has read on from
+    /// there, and is opened again).
+    private func decodedKeyframeTimes(in format: FormatContext, afterReading: Bool = false) throws(FrameGrabError) -> [MediaTime] {
         let stream = videoTrack.streamIndex
         let scale = TimeScale(timeBase: format.timeBase(stream: stream), origin: format.timelineOrigin(stream: stream))
         let codec: CodecContext
@@ -118,14 +128,16 @@ extension MediaAsset {
         } catch {
             throw FrameGrabError(.decodeFailed, "\(path): cannot open the \(videoTrack.codecName) decoder (\(error))", path: path)
         }
-        let start = StreamStart(earliest: format.earliestTimestamp(stream: stream), firstPts: nil, hasTimestamps: false)
+        let counted = frameTiming == .counted
+        let start = StreamStart(earliest: format.earliestTimestamp(stream: stream), firstPts: counted ? nil : format.startTimestamp(stream: stream),
+                                hasTimestamps: !counted && format.hasTimestamps(stream: stream))
         let reader = PacketReader(asset: self, format: format, start: start, keyframeDelay: 0, cancellation: nil,
                                   stop: StopCheck(isCancelled: { false }, deadline: deadline))
-        let clock = FrameClock(timing: .counted, nominalFrameDuration: format.nominalFrameDuration(stream: stream), countedOrigin: start.tick)
+        let clock = FrameClock(timing: frameTiming, nominalFrameDuration: format.nominalFrameDuration(stream: stream), countedOrigin: start.tick)
         let decoder = FrameDecoder(reader: reader, codec: codec, clock: clock, maximumPixels: limits.maximumPixelCount)
         var times: [MediaTime] = []
         do {
-            try decoder.position(at: .start())
+            try decoder.position(at: .start(reopening: afterReading))
             while let pts = decoder.lookaheadPts {
                 if decoder.lookahead.isKeyframe { times.append(scale.time(forTick: pts)) }
                 guard try decoder.decodeNext() else { break }

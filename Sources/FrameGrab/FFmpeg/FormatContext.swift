@@ -310,19 +310,22 @@ final class FormatContext {
     }
 
     /// The presentation timestamps (decode timestamps when a packet has none) of every keyframe packet of
-    /// one stream, read from the file's packets without decoding anything, sorted. Reads from the start.
-    func keyframePacketTimestamps(stream streamIndex: Int) throws(FFmpegError) -> [Int64] {
+    /// one stream, read from the file's packets without decoding anything, sorted, and whether every one
+    /// had a presentation timestamp. Reads from the start.
+    func keyframePacketTimestamps(stream streamIndex: Int) throws(FFmpegError) -> (ticks: [Int64], allPresentationTimes: Bool) {
         for index in 0..<streamCount {
             stream(index).pointee.discard = index == streamIndex ? AVDISCARD_DEFAULT : AVDISCARD_ALL
         }
         let packet = Packet()
         var timestamps: [Int64] = []
+        var allPresentationTimes = true
         while try read(into: packet) {
             guard packet.streamIndex == Int32(streamIndex), packet.isKeyframe, let tick = packet.pts ?? packet.dts else { continue }
+            if packet.pts == nil { allPresentationTimes = false }
             timestamps.append(tick)
         }
         timestamps.sort()
-        return timestamps
+        return (timestamps, allPresentationTimes)
     }
 
     /// The end of the last packet of one stream (its timestamp plus its duration, or plus `frameDuration`
