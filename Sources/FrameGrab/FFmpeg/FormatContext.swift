@@ -25,6 +25,13 @@ final class FormatContext {
         var opened: UnsafeMutablePointer<AVFormatContext>? = context
         let standardInput = MediaLocation.isStandardInput(path)
         readsOnce = standardInput
+        do throws(FFmpegError) {
+            pipe = standardInput ? try WatchedPipe(interrupt: &context.pointee.interrupt_callback) : nil
+        } catch {
+            avformat_free_context(context)
+            throw error
+        }
+        context.pointee.pb = pipe?.context
         // FFmpeg checks the deadline and cancellation between reads; a read that blocks on a pipe whose writer
         // stalls would never get there. Without blocking, FFmpeg waits a millisecond per empty read, checking.
         standardInputFlags = standardInput ? fcntl(STDIN_FILENO, F_GETFL) : nil
@@ -33,20 +40,8 @@ final class FormatContext {
         if network { av_dict_set(&openOptions, "protocol_whitelist", "http,https,tcp,tls,crypto", 0) }
         if standardInput { av_dict_set(&openOptions, "protocol_whitelist", "pipe", 0) }
         defer { av_dict_free(&openOptions) }
-        var status: Int32 = 0
-        do throws(FFmpegError) {
-            pipe = standardInput ? try WatchedPipe(interrupt: &context.pointee.interrupt_callback) : nil
-        } catch {
-            pipe = nil
-            status = error.code
-        }
-        if status == 0 {
-            context.pointee.pb = pipe?.context
-            // On failure avformat_open_input frees the context itself (not the pipe: it is ours).
-            status = avformat_open_input(&opened, standardInput ? "pipe:0" : path, nil, &openOptions)
-        } else {
-            avformat_free_context(context)
-        }
+        // On failure avformat_open_input frees the context itself (not the pipe: it is ours).
+        let status = avformat_open_input(&opened, standardInput ? "pipe:0" : path, nil, &openOptions)
         if status < 0, let flags = standardInputFlags, flags >= 0 { _ = fcntl(STDIN_FILENO, F_SETFL, flags) }  // (no deinit then)
         try check(status, "avformat_open_input")
         guard let opened else { throw FFmpegError(call: "avformat_open_input", code: fg_averror(ENOMEM)) }
